@@ -1,0 +1,170 @@
+"""Writes and domain rules of courses: enrolment, completion, study time, authoring rights."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from courses import selectors
+from courses.models import (
+    CoursePage,
+    Enrollment,
+    ExamLevel,
+    LearnerProfile,
+    LessonPage,
+    LessonProgress,
+    StudyClock,
+    StudyTime,
+)
+from courses.signals import course_completed, lesson_completed
+
+
+class NotEnrolled(PermissionDenied):
+    pass
+
+
+class LessonLocked(PermissionDenied):
+    pass
+
+
+def enrollment_create(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
+    """Enrol ``user`` in ``course``. Enrolling again returns the existing enrolment."""
+    if not course.live:
+        raise ValidationError(_("This course is not open for enrolment."))
+    return Enrollment.objects.get_or_create(user=user, course=course)
+
+
+def _enrollment_for(*, user, course: CoursePage) -> Enrollment:
+    enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    if enrollment is None:
+        raise NotEnrolled(_("Enrol in the course first."))
+    return enrollment
+
+
+def enrollment_touch(*, enrollment: Enrollment, lesson: LessonPage) -> None:
+    """Remember the lesson a learner opened last ("continue where you left off")."""
+    if enrollment.last_lesson_id == lesson.pk:
+        return
+    now = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson_id, enrollment.last_activity_at = lesson.pk, now
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    progress: LessonProgress
+    created: bool
+    course_completed: bool
+
+
+def lesson_complete(*, user, lesson: LessonPage) -> CompletionResult:
+    """Mark a lesson complete. Completing it again changes nothing."""
+    course = selectors.course_of(lesson)
+    enrollment = _enrollment_for(user=user, course=course)
+    if course.sequential and not selectors.lesson_is_unlocked(
+        user=user, course=course, lesson=lesson
+    ):
+        raise LessonLocked(_("Complete the earlier lessons of this course first."))
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                progress = LessonProgress.objects.create(
+                    user=user, lesson=lesson, course=course, completed_at=now
+                )
+            created = True
+        except IntegrityError:
+            progress = LessonProgress.objects.get(user=user, lesson=lesson)
+            created = False
+        finished = False
+        if created:
+            Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+            total, done = selectors.course_lesson_counts(user=user, course=course)
+            if done >= total and enrollment.completed_at is None:
+                finished = bool(
+                    Enrollment.objects.filter(pk=enrollment.pk, completed_at=None)
+                    .update(completed_at=now)
+                )
+    if created:
+        lesson_completed.send(sender=LessonPage, user=user, lesson=lesson, course=course)
+    if finished:
+        enrollment.completed_at = now
+        course_completed.send(sender=CoursePage, user=user, enrollment=enrollment)
+    return CompletionResult(progress=progress, created=created, course_completed=finished)
+
+
+def study_heartbeat(*, user, lesson: LessonPage, now: datetime.datetime | None = None) -> int:
+    """Credit active study time for a heartbeat from an open lesson; return seconds credited.
+
+    The browser sends a heartbeat every ``HEARTBEAT_INTERVAL_SECONDS`` while the tab is visible
+    and the learner has been active. Credit is the time since the learner's previous heartbeat
+    (from any tab), capped at ``STUDY_MAX_CREDIT_SECONDS``, and nothing after a gap longer than
+    ``STUDY_IDLE_CUTOFF_SECONDS``: an idle or closed tab accrues nothing, two open tabs never
+    count the same minute twice, and late or repeated heartbeats credit only real elapsed time.
+    """
+    now = now or timezone.now()
+    course = selectors.course_of(lesson)
+    _enrollment_for(user=user, course=course)
+    with transaction.atomic():
+        clock, created = StudyClock.objects.select_for_update().get_or_create(
+            user=user, defaults={"last_beat_at": now}
+        )
+        if created:
+            return 0
+        gap = (now - clock.last_beat_at).total_seconds()
+        if gap <= 0:
+            return 0
+        clock.last_beat_at = now
+        clock.save(update_fields=["last_beat_at"])
+        if gap > settings.STUDY_IDLE_CUTOFF_SECONDS:
+            return 0
+        credit = int(min(gap, settings.STUDY_MAX_CREDIT_SECONDS))
+        day = timezone.localdate(now)
+        updated = StudyTime.objects.filter(user=user, lesson=lesson, day=day).update(
+            seconds=F("seconds") + credit
+        )
+        if not updated:
+            StudyTime.objects.create(
+                user=user, lesson=lesson, course=course, day=day, seconds=credit
+            )
+    return credit
+
+
+def learner_profile_update(
+    *, user, target_level: ExamLevel | None, exam_date: datetime.date | None
+) -> LearnerProfile:
+    profile, _created = LearnerProfile.objects.get_or_create(user=user)
+    profile.target_level = target_level
+    profile.exam_date = exam_date
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+COURSE_AUTHOR_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+@transaction.atomic
+def course_author_grant(*, course: CoursePage, user) -> Group:
+    """Let a trainer author ``course`` (and only it) in the Wagtail admin."""
+    group, _created = Group.objects.get_or_create(name=f"course-authors-{course.pk}")
+    for codename in COURSE_AUTHOR_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=course, permission__codename=codename,
+            defaults={"permission": _page_permission(codename)},
+        )
+    user.groups.add(group)
+    return group
+
+
+def _page_permission(codename: str):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)

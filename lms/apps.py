@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class LmsConfig(AppConfig):
+    name = "lms"
+    verbose_name = _("Qihang platform")
+
+    def ready(self):
+        from lms.roles import _sync_after_migrate
+
+        post_migrate.connect(_sync_after_migrate, dispatch_uid="qihang-roles-sync")

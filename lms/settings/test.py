@@ -1,0 +1,17 @@
+"""Test settings: PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set (``make test``)."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The test database has a fixed name so that the Celery worker started by `make test` can use it.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="qihang_test")}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
+WAGTAILADMIN_BASE_URL = "http://testserver"
