@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -94,7 +95,9 @@ class CourseOut(serializers.Serializer):
     title = serializers.CharField(source="course.title")
     kind = serializers.CharField(source="course.kind")
     subject = serializers.CharField(source="course.subject.code", allow_null=True, default=None)
-    credit_hours = serializers.DecimalField(max_digits=5, decimal_places=1, source="course.credit_hours")
+    credit_hours = serializers.DecimalField(
+        max_digits=5, decimal_places=1, source="course.credit_hours"
+    )
     audience = serializers.CharField(source="course.audience")
     summary = serializers.CharField(source="course.summary")
     url = serializers.CharField(source="course.url")
@@ -108,16 +111,20 @@ class CourseListFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CourseKind.choices, required=False)
 
 
-class CourseListApi(APIView):
+@extend_schema(
+    parameters=[CourseListFilter], summary="Live courses, with my progress when signed in"
+)
+class CourseListApi(ListAPIView):
     permission_classes = [AllowAny]
+    serializer_class = CourseOut
+    filter_backends = []
 
-    @extend_schema(parameters=[CourseListFilter], responses=CourseOut(many=True),
-                   summary="Live courses, with my progress when signed in")
-    def get(self, request):
-        filters = CourseListFilter(data=request.query_params)
+    def get_queryset(self):
+        filters = CourseListFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        cards = selectors.course_list_for(user=request.user, kind=filters.validated_data.get("kind"))
-        return Response(CourseOut(cards, many=True).data)
+        return selectors.course_list_for(
+            user=self.request.user, kind=filters.validated_data.get("kind")
+        )
 
 
 class LessonItemOut(serializers.Serializer):
@@ -169,11 +176,16 @@ class CourseDetailApi(APIView):
         outline = selectors.course_outline_for(course=course, user=request.user)
         next_lesson = outline["continue_lesson"]
         data = {
-            "id": course.pk, "title": course.title, "kind": course.kind,
-            "subject": course.subject, "credit_hours": course.credit_hours,
-            "sequential": course.sequential, "summary": course.summary,
+            "id": course.pk,
+            "title": course.title,
+            "kind": course.kind,
+            "subject": course.subject,
+            "credit_hours": course.credit_hours,
+            "sequential": course.sequential,
+            "summary": course.summary,
             "enrolled": outline["enrollment"] is not None,
-            "lesson_count": outline["lesson_count"], "completed_count": outline["completed_count"],
+            "lesson_count": outline["lesson_count"],
+            "completed_count": outline["completed_count"],
             "percent": outline["percent"],
             "continue_lesson": next_lesson.pk if next_lesson else None,
             "modules": outline["outline"],
@@ -187,6 +199,9 @@ class EnrollmentOut(serializers.Serializer):
     enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at")
     completed_at = serializers.DateTimeField(source="enrollment.completed_at")
     last_lesson = serializers.IntegerField(source="enrollment.last_lesson_id", allow_null=True)
+    continue_lesson = serializers.IntegerField(
+        source="continue_lesson.pk", allow_null=True, default=None
+    )
     lesson_count = serializers.IntegerField()
     completed_lessons = serializers.IntegerField()
     percent = serializers.IntegerField()
@@ -194,24 +209,35 @@ class EnrollmentOut(serializers.Serializer):
 
 
 class EnrollApi(APIView):
-    @extend_schema(request=None, responses={200: EnrollmentOut, 201: EnrollmentOut},
-                   summary="Enrol in a course (idempotent)")
+    @extend_schema(
+        request=None,
+        responses={200: EnrollmentOut, 201: EnrollmentOut},
+        summary="Enrol in a course (idempotent)",
+    )
     def post(self, request, course_id: int):
         course = _live_course(course_id)
         try:
             _enrollment, created = services.enrollment_create(user=request.user, course=course)
         except DjangoValidationError as error:
             raise ValidationError({"course": error.messages}) from error
-        row = next(r for r in selectors.my_learning(user=request.user).rows
-                   if r.enrollment.course_id == course.pk)
-        return Response(EnrollmentOut(row).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        row = next(
+            r
+            for r in selectors.my_learning(user=request.user).rows
+            if r.enrollment.course_id == course.pk
+        )
+        return Response(
+            EnrollmentOut(row).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
 
-class MyEnrollmentsApi(APIView):
-    @extend_schema(responses=EnrollmentOut(many=True), summary="My enrolments and progress")
-    def get(self, request):
-        return Response(EnrollmentOut(selectors.my_learning(user=request.user).rows, many=True).data)
+@extend_schema(summary="My enrolments and progress")
+class MyEnrollmentsApi(ListAPIView):
+    serializer_class = EnrollmentOut
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.my_learning(user=self.request.user).rows
 
 
 class CompletionOut(serializers.Serializer):
@@ -229,33 +255,43 @@ def _call_learning_service(service, **kwargs):
 
 
 class CompleteLessonApi(APIView):
-    @extend_schema(request=None, responses={200: CompletionOut, 201: CompletionOut},
-                   summary="Mark a lesson complete (idempotent)")
+    @extend_schema(
+        request=None,
+        responses={200: CompletionOut, 201: CompletionOut},
+        summary="Mark a lesson complete (idempotent)",
+    )
     def post(self, request, lesson_id: int):
         lesson = _live_lesson(lesson_id)
         result = _call_learning_service(services.lesson_complete, user=request.user, lesson=lesson)
         course = selectors.course_of(lesson)
         total, done = selectors.course_lesson_counts(user=request.user, course=course)
         data = {
-            "lesson": lesson.pk, "completed_at": result.progress.completed_at,
+            "lesson": lesson.pk,
+            "completed_at": result.progress.completed_at,
             "course_completed": course.enrollments.filter(
                 user=request.user, completed_at__isnull=False
             ).exists(),
             "percent": int(done * 100 // total) if total else 0,
         }
-        return Response(CompletionOut(data).data,
-                        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return Response(
+            CompletionOut(data).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+        )
 
 
 class HeartbeatApi(APIView):
     @extend_schema(
         request=None,
-        responses=inline_serializer("HeartbeatOut", {"credited_seconds": serializers.IntegerField()}),
+        responses=inline_serializer(
+            "HeartbeatOut", {"credited_seconds": serializers.IntegerField()}
+        ),
         summary="Report active study on a lesson (sent every 30 s by an active tab)",
     )
     def post(self, request, lesson_id: int):
         lesson = _live_lesson(lesson_id)
-        credited = _call_learning_service(services.study_heartbeat, user=request.user, lesson=lesson)
+        credited = _call_learning_service(
+            services.study_heartbeat, user=request.user, lesson=lesson
+        )
         return Response({"credited_seconds": credited})
 
 
@@ -286,8 +322,11 @@ class MeIn(serializers.Serializer):
 def _me(user) -> dict:
     profile = LearnerProfile.objects.filter(user=user).select_related("target_level").first()
     return {
-        "username": user.username, "real_name": user.real_name, "email": user.email,
-        "phone": user.phone, "preferred_language": user.preferred_language,
+        "username": user.username,
+        "real_name": user.real_name,
+        "email": user.email,
+        "phone": user.phone,
+        "preferred_language": user.preferred_language,
         "roles": sorted(group.name for group in user.groups.all() if "-" not in group.name),
         "target_level": profile.target_level.code if profile and profile.target_level else None,
         "exam_date": profile.exam_date if profile else None,
@@ -309,15 +348,15 @@ class MeApi(APIView):
         with transaction.atomic():
             user_profile_update(
                 user=user,
-                **{key: data.get(key, current[key])
-                   for key in ("real_name", "phone", "email", "preferred_language")},
+                **{
+                    key: data.get(key, current[key])
+                    for key in ("real_name", "phone", "email", "preferred_language")
+                },
             )
             profile = LearnerProfile.objects.filter(user=user).first()
             services.learner_profile_update(
                 user=user,
-                target_level=data["target_level"] if "target_level" in data else (
-                    profile.target_level if profile else None),
-                exam_date=data["exam_date"] if "exam_date" in data else (
-                    profile.exam_date if profile else None),
+                target_level=data.get("target_level", profile.target_level if profile else None),
+                exam_date=data.get("exam_date", profile.exam_date if profile else None),
             )
         return Response(MeOut(_me(user)).data)

@@ -68,7 +68,9 @@ class VideoBlock(blocks.StructBlock):
         value = super().clean(value)
         if not value.get("file") and not value.get("player_url"):
             raise blocks.StructBlockValidationError(
-                block_errors={"file": ValidationError(_("Choose a video file or give a player URL."))}
+                block_errors={
+                    "file": ValidationError(_("Choose a video file or give a player URL."))
+                }
             )
         return value
 

@@ -85,7 +85,8 @@ class CourseCard:
 def course_list_for(*, user, kind: str | None = None) -> list[CourseCard]:
     """Live courses with their size and, for a signed-in learner, their progress."""
     courses = (
-        CoursePage.objects.live().public()
+        CoursePage.objects.live()
+        .public()
         .select_related("subject", "cover_image")
         .prefetch_related("cover_image__renditions")
         .order_by("path")
@@ -98,7 +99,9 @@ def course_list_for(*, user, kind: str | None = None) -> list[CourseCard]:
     if user.is_authenticated and cards:
         ids = [c.pk for c in courses]
         enrolled = set(
-            Enrollment.objects.filter(user=user, course_id__in=ids).values_list("course_id", flat=True)
+            Enrollment.objects.filter(user=user, course_id__in=ids).values_list(
+                "course_id", flat=True
+            )
         )
         done = _completed_counts(user, ids)
         for card in cards:
@@ -125,7 +128,9 @@ def _lesson_states(*, user, course: CoursePage, lessons) -> tuple[set[int], set[
     completed: set[int] = set()
     if user.is_authenticated:
         completed = set(
-            LessonProgress.objects.filter(user=user, course=course).values_list("lesson_id", flat=True)
+            LessonProgress.objects.filter(user=user, course=course).values_list(
+                "lesson_id", flat=True
+            )
         )
     locked: set[int] = set()
     if course.sequential:
@@ -155,7 +160,9 @@ def course_outline_for(*, course: CoursePage, user) -> dict:
     enrollment = None
     if user.is_authenticated:
         enrollment = (
-            Enrollment.objects.filter(user=user, course=course).select_related("last_lesson").first()
+            Enrollment.objects.filter(user=user, course=course)
+            .select_related("last_lesson")
+            .first()
         )
     completed, locked = _lesson_states(user=user, course=course, lessons=lessons)
     by_path = {module.path: ModuleItem(module=module) for module in modules}
@@ -163,7 +170,9 @@ def course_outline_for(*, course: CoursePage, user) -> dict:
         module_item = by_path.get(lesson.path[: len(lesson.path) - Page.steplen])
         if module_item is not None:
             module_item.lessons.append(
-                LessonItem(lesson=lesson, completed=lesson.pk in completed, locked=lesson.pk in locked)
+                LessonItem(
+                    lesson=lesson, completed=lesson.pk in completed, locked=lesson.pk in locked
+                )
             )
     next_lesson = _continue_lesson(enrollment, lessons, completed, locked)
     done = len(completed & {lesson.pk for lesson in lessons})
@@ -205,7 +214,9 @@ def lesson_context_for(*, lesson: LessonPage, course: CoursePage, user) -> dict:
             "course": course,
             "lesson_completed": lesson.pk in completed_ids,
             "previous_lesson": lessons[index - 1] if index else None,
-            "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+            "next_lesson": lessons[index + 1]
+            if index is not None and index + 1 < len(lessons)
+            else None,
         }
     )
     return context
@@ -217,6 +228,7 @@ class LearningRow:
     lesson_count: int
     completed_lessons: int
     study_seconds: int
+    continue_lesson: LessonPage | None
 
     @property
     def percent(self) -> int:
@@ -238,38 +250,72 @@ class MyLearning:
     @property
     def earned_credit_hours(self) -> Decimal:
         return sum(
-            (row.enrollment.course.credit_hours for row in self.rows if row.enrollment.completed_at),
+            (
+                row.enrollment.course.credit_hours
+                for row in self.rows
+                if row.enrollment.completed_at
+            ),
             Decimal(0),
         )
 
 
+def _lessons_by_course(courses) -> dict[int, list[LessonPage]]:
+    """Live lessons of each course in course order, in one query per tree depth of the courses."""
+    by_course: dict[int, list[LessonPage]] = {course.pk: [] for course in courses}
+    by_depth: dict[int, dict[str, int]] = {}
+    for course in courses:
+        by_depth.setdefault(course.depth, {})[course.path] = course.pk
+    for depth, paths in by_depth.items():
+        lessons = (
+            LessonPage.objects.live()
+            .annotate(course_path=Substr("path", 1, depth * Page.steplen))
+            .filter(course_path__in=list(paths))
+            .only("pk", "path", "depth", "title", "slug", "url_path", "minutes")
+            .order_by("path")
+        )
+        for lesson in lessons:
+            by_course[paths[lesson.course_path]].append(lesson)
+    return by_course
+
+
 def my_learning(*, user) -> MyLearning:
+    """The learner's enrolments with progress, study time and where to continue."""
     enrollments = list(
         Enrollment.objects.filter(user=user, course__live=True)
-        .select_related("course", "course__subject", "last_lesson")
+        .select_related("course", "course__subject")
         .order_by("-last_activity_at", "-enrolled_at")
     )
     courses = [e.course for e in enrollments]
     ids = [c.pk for c in courses]
-    totals = _lesson_totals(courses)
-    done = _completed_counts(user, ids) if ids else {}
-    seconds = (
-        dict(
+    lessons = _lessons_by_course(courses)
+    completed: set[int] = set()
+    seconds: dict[int, int] = {}
+    if ids:
+        completed = set(
+            LessonProgress.objects.filter(user=user, course_id__in=ids).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        seconds = dict(
             StudyTime.objects.filter(user=user, course_id__in=ids)
             .order_by()
-            .values("course_id").annotate(s=Sum("seconds")).values_list("course_id", "s")
+            .values("course_id")
+            .annotate(s=Sum("seconds"))
+            .values_list("course_id", "s")
         )
-        if ids else {}
-    )
-    return MyLearning(
-        rows=[
+    rows = []
+    for enrollment in enrollments:
+        course_lessons = lessons[enrollment.course_id]
+        rows.append(
             LearningRow(
-                enrollment=e, lesson_count=totals.get(e.course_id, 0),
-                completed_lessons=done.get(e.course_id, 0), study_seconds=seconds.get(e.course_id, 0),
+                enrollment=enrollment,
+                lesson_count=len(course_lessons),
+                completed_lessons=sum(1 for lesson in course_lessons if lesson.pk in completed),
+                study_seconds=seconds.get(enrollment.course_id, 0),
+                continue_lesson=_continue_lesson(enrollment, course_lessons, completed, set()),
             )
-            for e in enrollments
-        ]
-    )
+        )
+    return MyLearning(rows=rows)
 
 
 def syllabus_tree():
@@ -280,6 +326,8 @@ def syllabus_tree():
             queryset=Subject.objects.order_by("order", "code").select_related("blueprint"),
         ),
         Prefetch("subjects__chapters", queryset=Chapter.objects.order_by("number")),
-        Prefetch("subjects__chapters__knowledge_points", queryset=KnowledgePoint.objects.order_by("code")),
+        Prefetch(
+            "subjects__chapters__knowledge_points", queryset=KnowledgePoint.objects.order_by("code")
+        ),
         "subjects__blueprint__sections",
     )

@@ -89,8 +89,9 @@ def lesson_complete(*, user, lesson: LessonPage) -> CompletionResult:
             total, done = selectors.course_lesson_counts(user=user, course=course)
             if done >= total and enrollment.completed_at is None:
                 finished = bool(
-                    Enrollment.objects.filter(pk=enrollment.pk, completed_at=None)
-                    .update(completed_at=now)
+                    Enrollment.objects.filter(pk=enrollment.pk, completed_at=None).update(
+                        completed_at=now
+                    )
                 )
     if created:
         lesson_completed.send(sender=LessonPage, user=user, lesson=lesson, course=course)
@@ -157,7 +158,9 @@ def course_author_grant(*, course: CoursePage, user) -> Group:
     group, _created = Group.objects.get_or_create(name=f"course-authors-{course.pk}")
     for codename in COURSE_AUTHOR_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(
-            group=group, page=course, permission__codename=codename,
+            group=group,
+            page=course,
+            permission__codename=codename,
             defaults={"permission": _page_permission(codename)},
         )
     user.groups.add(group)

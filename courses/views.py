@@ -26,7 +26,9 @@ def lesson_serve(request, lesson: LessonPage, render_page):
         messages.info(request, _("Enrol in the course to open its lessons."))
         return redirect(course.url)
     context = selectors.lesson_context_for(lesson=lesson, course=course, user=request.user)
-    locked = {item.lesson.pk for module in context["outline"] for item in module.lessons if item.locked}
+    locked = {
+        item.lesson.pk for module in context["outline"] for item in module.lessons if item.locked
+    }
     if lesson.pk in locked:
         messages.warning(request, _("Complete the earlier lessons of this course first."))
         return redirect(course.url)
@@ -76,7 +78,8 @@ def complete_lesson(request, lesson_id: int):
 @login_required
 def my_learning(request):
     return render(
-        request, "courses/my_learning.html",
+        request,
+        "courses/my_learning.html",
         {"learning": selectors.my_learning(user=request.user)},
     )
 
@@ -90,10 +93,13 @@ def profile(request):
     goal_form = StudyGoalForm(request.POST or None, instance=goal, prefix="goal")
     if request.method == "POST" and user_form.is_valid() and goal_form.is_valid():
         with transaction.atomic():
-            user_profile_update(user=request.user, **{
-                key: user_form.cleaned_data[key]
-                for key in ("real_name", "phone", "email", "preferred_language")
-            })
+            user_profile_update(
+                user=request.user,
+                **{
+                    key: user_form.cleaned_data[key]
+                    for key in ("real_name", "phone", "email", "preferred_language")
+                },
+            )
             services.learner_profile_update(user=request.user, **goal_form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")

@@ -47,8 +47,13 @@ class BlueprintViewSet(SnippetViewSet):
 
 
 class SyllabusViewSetGroup(SnippetViewSetGroup):
-    items = (ExamLevelViewSet, SubjectViewSet, ChapterViewSet, KnowledgePointViewSet,
-             BlueprintViewSet)
+    items = (
+        ExamLevelViewSet,
+        SubjectViewSet,
+        ChapterViewSet,
+        KnowledgePointViewSet,
+        BlueprintViewSet,
+    )
     menu_icon = "folder-open-1"
     menu_label = _("Syllabus")
     menu_name = "syllabus"

@@ -57,11 +57,15 @@ class Membership(models.Model):
     """A person's post in an institution."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("person"),
     )
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="memberships",
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("institution"),
     )
     staff_category = models.CharField(
@@ -70,8 +74,12 @@ class Membership(models.Model):
     post = models.CharField(_("post"), max_length=64, blank=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="supervisees", verbose_name=_("supervisor"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        verbose_name=_("supervisor"),
     )
 
     class Meta:

@@ -9,8 +9,13 @@ from .models import Institution, Membership
 
 @transaction.atomic
 def institution_create(
-    *, name: str, code: str, kind: str, parent: Institution | None = None,
-    name_en: str = "", region: str = "",
+    *,
+    name: str,
+    code: str,
+    kind: str,
+    parent: Institution | None = None,
+    name_en: str = "",
+    region: str = "",
 ) -> Institution:
     fields = {"name": name, "name_en": name_en, "code": code, "kind": kind, "region": region}
     institution = Institution(**fields)
@@ -22,8 +27,13 @@ def institution_create(
 
 @transaction.atomic
 def membership_set(
-    *, user, institution: Institution, staff_category: str, post: str = "",
-    hire_date: datetime.date | None = None, supervisor=None,
+    *,
+    user,
+    institution: Institution,
+    staff_category: str,
+    post: str = "",
+    hire_date: datetime.date | None = None,
+    supervisor=None,
 ) -> Membership:
     membership = Membership.objects.filter(user=user, institution=institution).first()
     membership = membership or Membership(user=user, institution=institution)

@@ -15,8 +15,14 @@ urlpatterns = [
     path("courses/<int:course_id>/", courses_api.CourseDetailApi.as_view(), name="course-detail"),
     path("courses/<int:course_id>/enroll/", courses_api.EnrollApi.as_view(), name="course-enroll"),
     path("enrollments/", courses_api.MyEnrollmentsApi.as_view(), name="my-enrollments"),
-    path("lessons/<int:lesson_id>/complete/", courses_api.CompleteLessonApi.as_view(),
-         name="lesson-complete"),
-    path("lessons/<int:lesson_id>/heartbeat/", courses_api.HeartbeatApi.as_view(),
-         name="lesson-heartbeat"),
+    path(
+        "lessons/<int:lesson_id>/complete/",
+        courses_api.CompleteLessonApi.as_view(),
+        name="lesson-complete",
+    ),
+    path(
+        "lessons/<int:lesson_id>/heartbeat/",
+        courses_api.HeartbeatApi.as_view(),
+        name="lesson-heartbeat",
+    ),
 ]

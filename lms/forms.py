@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
+
+from lms.mail import email_enqueue
 
 User = get_user_model()
 
@@ -19,3 +22,20 @@ class UserProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("real_name", "phone", "email", "preferred_language")
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset whose email goes out through the Celery worker, not the request."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_enqueue(subject=subject, body=body, to=[to_email])

@@ -10,7 +10,10 @@ class User(AbstractUser):
     real_name = models.CharField(_("real name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
         help_text=_("Leave empty to follow the browser."),
     )
 

@@ -18,11 +18,20 @@ class Role(models.TextChoices):
 
 SYLLABUS_MODELS = ("examlevel", "subject", "chapter", "knowledgepoint", "blueprint")
 MEDIA_PERMISSIONS = (
-    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
 )
 PAGE_PERMISSIONS = (
-    "add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page",
+    "add_page",
+    "change_page",
+    "publish_page",
+    "bulk_delete_page",
+    "lock_page",
+    "unlock_page",
 )
 
 MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
@@ -35,16 +44,24 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     ),
     Role.CITY_ADMIN: (
         "wagtailadmin.access_admin",
-        *(f"courses.{action}_{model}" for model in SYLLABUS_MODELS
-          for action in ("add", "change", "delete", "view")),
-        "lms.add_user", "lms.change_user", "lms.view_user",
-        "wagtailcore.add_site", "wagtailcore.change_site",
+        *(
+            f"courses.{action}_{model}"
+            for model in SYLLABUS_MODELS
+            for action in ("add", "change", "delete", "view")
+        ),
+        "lms.add_user",
+        "lms.change_user",
+        "lms.view_user",
+        "wagtailcore.add_site",
+        "wagtailcore.change_site",
     ),
 }
 COLLECTION_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.TRAINER: MEDIA_PERMISSIONS,
     Role.CITY_ADMIN: (
-        *MEDIA_PERMISSIONS, "wagtailimages.delete_image", "wagtaildocs.delete_document",
+        *MEDIA_PERMISSIONS,
+        "wagtailimages.delete_image",
+        "wagtaildocs.delete_document",
     ),
 }
 
@@ -79,7 +96,8 @@ def roles_sync() -> None:
         if role is Role.CITY_ADMIN and root_page is not None:
             for codename in PAGE_PERMISSIONS:
                 GroupPagePermission.objects.get_or_create(
-                    group=group, page=root_page,
+                    group=group,
+                    page=root_page,
                     permission=_permission(f"wagtailcore.{codename}"),
                 )
 

@@ -10,11 +10,18 @@ User = get_user_model()
 
 
 @transaction.atomic
-def user_register(*, username: str, password: str, real_name: str = "", email: str = "",
-                  preferred_language: str = "") -> User:
+def user_register(
+    *,
+    username: str,
+    password: str,
+    real_name: str = "",
+    email: str = "",
+    preferred_language: str = "",
+) -> User:
     """Create a self-registered account. Everyone who registers starts as a candidate."""
-    user = User(username=username, real_name=real_name, email=email,
-                preferred_language=preferred_language)
+    user = User(
+        username=username, real_name=real_name, email=email, preferred_language=preferred_language
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -27,8 +34,9 @@ def role_grant(*, user, role: Role) -> None:
     user.groups.add(group)
 
 
-def user_profile_update(*, user, real_name: str, phone: str, email: str,
-                        preferred_language: str) -> User:
+def user_profile_update(
+    *, user, real_name: str, phone: str, email: str, preferred_language: str
+) -> User:
     user.real_name, user.phone, user.email = real_name, phone, email
     user.preferred_language = preferred_language
     user.full_clean()

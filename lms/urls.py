@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
 from lms import views
+from lms.forms import QueuedPasswordResetForm
 from lms.health import healthz
 
 urlpatterns = [
@@ -19,14 +20,25 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/register/", views.register, name="register"),
     path("accounts/profile/", course_views.profile, name="profile"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.set_language, name="set-language"),
     path("learning/", course_views.my_learning, name="my-learning"),
     path("learning/courses/<int:course_id>/enroll/", course_views.enroll, name="course-enroll"),
-    path("learning/lessons/<int:lesson_id>/complete/", course_views.complete_lesson,
-         name="lesson-complete"),
+    path(
+        "learning/lessons/<int:lesson_id>/complete/",
+        course_views.complete_lesson,
+        name="lesson-complete",
+    ),
 ]
 
 if settings.DEBUG:

@@ -12,7 +12,11 @@ class LearnerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
     )
     target_level = models.ForeignKey(
-        "courses.ExamLevel", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "courses.ExamLevel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("target exam level"),
     )
     exam_date = models.DateField(_("exam date"), null=True, blank=True)
@@ -35,7 +39,11 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     last_lesson = models.ForeignKey(
-        "courses.LessonPage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "courses.LessonPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("last lesson opened"),
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
@@ -73,6 +81,9 @@ class LessonProgress(models.Model):
         ]
         indexes = [models.Index(fields=["user", "course"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} ✓ {self.lesson_id}"
+
 
 class StudyClock(models.Model):
     """When a learner's last accepted heartbeat arrived, across all their tabs and lessons.
@@ -84,6 +95,9 @@ class StudyClock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_clock"
     )
     last_beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.last_beat_at:%Y-%m-%d %H:%M:%S}"
 
 
 class StudyTime(models.Model):
@@ -104,3 +118,6 @@ class StudyTime(models.Model):
             models.UniqueConstraint(fields=["user", "lesson", "day"], name="unique_study_day"),
         ]
         indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}: {self.seconds} s"

@@ -70,36 +70,55 @@ class CourseIndexPage(Page):
 class CoursePage(Page):
     kind = models.CharField(_("kind"), max_length=32, choices=CourseKind.choices)
     subject = models.ForeignKey(
-        "courses.Subject", on_delete=models.PROTECT, null=True, blank=True, related_name="courses",
+        "courses.Subject",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
         verbose_name=_("exam subject"),
     )
     credit_hours = models.DecimalField(
-        _("credit hours"), max_digits=5, decimal_places=1, default=Decimal(0),
+        _("credit hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
     audience = models.CharField(_("audience"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     cover_image = models.ForeignKey(
-        "wagtailimages.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("cover image"),
     )
     sequential = models.BooleanField(
-        _("sequential"), default=False,
+        _("sequential"),
+        default=False,
         help_text=_("Learners must complete lessons in order."),
     )
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("kind"), FieldPanel("subject"), FieldPanel("credit_hours"),
-             FieldPanel("audience"), FieldPanel("sequential")],
+            [
+                FieldPanel("kind"),
+                FieldPanel("subject"),
+                FieldPanel("credit_hours"),
+                FieldPanel("audience"),
+                FieldPanel("sequential"),
+            ],
             heading=_("Course"),
         ),
         FieldPanel("summary"),
         FieldPanel("cover_image"),
     ]
     search_fields = [
-        *Page.search_fields, index.SearchField("summary"), index.FilterField("kind"),
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.FilterField("kind"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
@@ -117,7 +136,11 @@ class CoursePage(Page):
 
 class ModulePage(Page):
     chapter = models.ForeignKey(
-        "courses.Chapter", on_delete=models.PROTECT, null=True, blank=True, related_name="modules",
+        "courses.Chapter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modules",
         verbose_name=_("syllabus chapter"),
     )
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -139,13 +162,17 @@ class LessonPage(Page):
         _("expected minutes"), default=15, help_text=_("How long the lesson takes to study.")
     )
     knowledge_points = ParentalManyToManyField(
-        "courses.KnowledgePoint", blank=True, related_name="lessons",
+        "courses.KnowledgePoint",
+        blank=True,
+        related_name="lessons",
         verbose_name=_("knowledge points taught"),
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("body"), blank=True)
 
     content_panels = [
-        *Page.content_panels, FieldPanel("minutes"), FieldPanel("knowledge_points"),
+        *Page.content_panels,
+        FieldPanel("minutes"),
+        FieldPanel("knowledge_points"),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]

@@ -46,14 +46,14 @@ class SyllabusNode(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.display_name}"
 
 
 class ExamLevel(SyllabusNode):
@@ -75,8 +75,12 @@ class Subject(SyllabusNode):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     panels = [
-        FieldPanel("level"), FieldPanel("code"), FieldPanel("name"), FieldPanel("name_en"),
-        FieldPanel("edition"), FieldPanel("order"),
+        FieldPanel("level"),
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("edition"),
+        FieldPanel("order"),
     ]
 
     class Meta:
@@ -92,14 +96,22 @@ class Chapter(SyllabusNode):
     number = models.PositiveSmallIntegerField(_("number"))
     edition = models.CharField(_("outline edition"), max_length=16)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal(0),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Share of the paper's points, in percent."),
     )
 
     panels = [
-        FieldPanel("subject"), FieldPanel("number"), FieldPanel("code"), FieldPanel("name"),
-        FieldPanel("name_en"), FieldPanel("edition"), FieldPanel("weight"),
+        FieldPanel("subject"),
+        FieldPanel("number"),
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("edition"),
+        FieldPanel("weight"),
     ]
 
     class Meta:
@@ -113,23 +125,35 @@ class Chapter(SyllabusNode):
 
 class KnowledgePoint(SyllabusNode):
     chapter = models.ForeignKey(
-        Chapter, on_delete=models.PROTECT, related_name="knowledge_points",
+        Chapter,
+        on_delete=models.PROTECT,
+        related_name="knowledge_points",
         verbose_name=_("chapter"),
     )
     edition = models.CharField(_("outline edition"), max_length=16)
     weight = models.DecimalField(
-        _("weight"), max_digits=5, decimal_places=2, default=Decimal(1),
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(1),
         validators=[MinValueValidator(Decimal(0))],
         help_text=_("Relative weight within its chapter."),
     )
     importance = models.PositiveSmallIntegerField(
-        _("importance"), default=1, choices=[(1, "★"), (2, "★★"), (3, "★★★")],
+        _("importance"),
+        default=1,
+        choices=[(1, "★"), (2, "★★"), (3, "★★★")],
         help_text=_("Three stars: asked in most years."),
     )
 
     panels = [
-        FieldPanel("chapter"), FieldPanel("code"), FieldPanel("name"), FieldPanel("name_en"),
-        FieldPanel("edition"), FieldPanel("weight"), FieldPanel("importance"),
+        FieldPanel("chapter"),
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("edition"),
+        FieldPanel("weight"),
+        FieldPanel("importance"),
     ]
 
     class Meta:
@@ -147,7 +171,9 @@ class Blueprint(ClusterableModel):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     pass_mark = models.DecimalField(_("pass mark"), max_digits=6, decimal_places=2)
     multiple_choice_rule = models.CharField(
-        _("multiple-choice scoring"), max_length=32, choices=MultipleChoiceRule.choices,
+        _("multiple-choice scoring"),
+        max_length=32,
+        choices=MultipleChoiceRule.choices,
         default=MultipleChoiceRule.EXAM,
     )
     pass_policy = models.CharField(
@@ -158,8 +184,12 @@ class Blueprint(ClusterableModel):
     panels = [
         FieldPanel("subject"),
         MultiFieldPanel(
-            [FieldPanel("duration_minutes"), FieldPanel("pass_mark"),
-             FieldPanel("multiple_choice_rule"), FieldPanel("pass_policy")],
+            [
+                FieldPanel("duration_minutes"),
+                FieldPanel("pass_mark"),
+                FieldPanel("multiple_choice_rule"),
+                FieldPanel("pass_policy"),
+            ],
             heading=_("Paper"),
         ),
         InlinePanel("sections", heading=_("Sections"), label=_("Section"), min_num=1),
@@ -181,7 +211,9 @@ class Blueprint(ClusterableModel):
 
 class BlueprintSection(Orderable):
     blueprint = ParentalKey(Blueprint, on_delete=models.CASCADE, related_name="sections")
-    question_type = models.CharField(_("question type"), max_length=32, choices=QuestionType.choices)
+    question_type = models.CharField(
+        _("question type"), max_length=32, choices=QuestionType.choices
+    )
     count = models.PositiveSmallIntegerField(_("number of questions"))
     points_each = models.DecimalField(_("points each"), max_digits=5, decimal_places=2)
 
@@ -202,7 +234,9 @@ class RegionalPassLine(Orderable):
     blueprint = ParentalKey(Blueprint, on_delete=models.CASCADE, related_name="regional_pass_lines")
     region = models.CharField(_("region"), max_length=64)
     pass_mark = models.DecimalField(_("pass mark"), max_digits=6, decimal_places=2)
-    valid_only_in_region = models.BooleanField(_("certificate valid only in the region"), default=True)
+    valid_only_in_region = models.BooleanField(
+        _("certificate valid only in the region"), default=True
+    )
 
     panels = [FieldPanel("region"), FieldPanel("pass_mark"), FieldPanel("valid_only_in_region")]
 

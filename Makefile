@@ -1,0 +1,54 @@
+# Qihang: the commands a newcomer needs. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+APT_PACKAGES_RUN := gettext
+APT_PACKAGES_TEST := gettext postgresql redis-server
+
+.PHONY: help run test lint format check messages venv clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/.installed  ## Create .venv and install Qihang with its development tools
+
+messages: venv  ## Compile the translations
+	@scripts/system-packages.sh $(APT_PACKAGES_RUN)
+	$(MANAGE) compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
+
+run: venv messages  ## Run Qihang with demo data on SQLite at http://127.0.0.1:8000
+	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: venv  ## Run the whole suite against PostgreSQL, Redis and a Celery worker it starts
+	@scripts/system-packages.sh $(APT_PACKAGES_TEST)
+	$(MANAGE) compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
+	scripts/test-services.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+check: venv  ## Django checks, missing migrations and lint, as CI runs them
+	$(MANAGE) check
+	DJANGO_SETTINGS_MODULE=lms.settings.production DEBUG=false \
+	  SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz0123456789 $(MANAGE) check --deploy --fail-level ERROR
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lint: venv  ## ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv  ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:  ## Remove the local database, media and compiled files
+	rm -rf db.sqlite3 var
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
