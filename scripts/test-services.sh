@@ -63,7 +63,7 @@ DJANGO_SETTINGS_MODULE=lms.settings.test \
 DATABASE_URL="postgres://qihang@127.0.0.1:$pg_port/qihang_test" \
 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
 EMAIL_FILE_PATH="$state/mail" \
-  "$venv/bin/celery" -A lms worker --loglevel=WARNING --concurrency=1 --without-gossip \
+  "$venv/bin/celery" -A lms --quiet worker --loglevel=WARNING --concurrency=1 --without-gossip \
   --without-mingle --logfile="$state/worker.log" &
 worker_pid=$!
 

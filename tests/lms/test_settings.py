@@ -42,3 +42,15 @@ def test_production_refuses_unsafe_settings(env, message):
 def test_production_starts_with_safe_settings():
     result = _check(SECRET_KEY=GOOD_KEY)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_environment_variable_is_described():
+    """Each variable the settings read appears in .env.example, so operators can find it."""
+    import re
+
+    read = set()
+    for path in (ROOT / "lms" / "settings").glob("*.py"):
+        read |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', path.read_text()))
+    described = (ROOT / ".env.example").read_text()
+    assert read
+    assert sorted(name for name in read if name not in described) == []
