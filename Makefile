@@ -38,6 +38,7 @@ check: venv  ## Django checks, missing migrations and lint, as CI runs them
 	DJANGO_SETTINGS_MODULE=lms.settings.production DEBUG=false \
 	  SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz0123456789 $(MANAGE) check --deploy --fail-level ERROR
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --urlconf lms.api_urlconf --file /dev/null
 	scripts/check-translations.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -13,6 +13,7 @@ from courses.models import (
     Enrollment,
     ExamLevel,
     KnowledgePoint,
+    LearnerProfile,
     LessonPage,
     LessonProgress,
     ModulePage,
@@ -316,6 +317,10 @@ def my_learning(*, user) -> MyLearning:
             )
         )
     return MyLearning(rows=rows)
+
+
+def study_goal_of(*, user) -> LearnerProfile | None:
+    return LearnerProfile.objects.filter(user=user).select_related("target_level").first()
 
 
 def syllabus_tree():

@@ -126,7 +126,9 @@ def study_heartbeat(*, user, lesson: LessonPage, now: datetime.datetime | None =
         clock.save(update_fields=["last_beat_at"])
         if gap > settings.STUDY_IDLE_CUTOFF_SECONDS:
             return 0
-        credit = int(min(gap, settings.STUDY_MAX_CREDIT_SECONDS))
+        credit = round(min(gap, settings.STUDY_MAX_CREDIT_SECONDS))
+        if credit == 0:
+            return 0
         day = timezone.localdate(now)
         updated = StudyTime.objects.filter(user=user, lesson=lesson, day=day).update(
             seconds=F("seconds") + credit

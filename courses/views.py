@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,10 +78,16 @@ def complete_lesson(request, lesson_id: int):
 
 @login_required
 def my_learning(request):
+    goal = selectors.study_goal_of(user=request.user)
+    days_to_exam = (goal.exam_date - timezone.localdate()).days if goal and goal.exam_date else None
     return render(
         request,
         "courses/my_learning.html",
-        {"learning": selectors.my_learning(user=request.user)},
+        {
+            "learning": selectors.my_learning(user=request.user),
+            "goal": goal,
+            "days_to_exam": days_to_exam,
+        },
     )
 
 

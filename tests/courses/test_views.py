@@ -130,3 +130,21 @@ def test_profile_saves_goal_and_language(login, candidate):
     assert candidate.preferred_language == "en"
     assert candidate.learner_profile.exam_date.isoformat() == "2027-05-22"
     assert "My learning" in client.get("/learning/").content.decode()
+
+
+def test_my_learning_counts_down_to_the_exam(login, candidate):
+    import datetime
+
+    from django.utils import timezone
+
+    from courses.services import learner_profile_update
+    from tests.factories import ExamLevelFactory
+
+    learner_profile_update(
+        user=candidate,
+        target_level=ExamLevelFactory(),
+        exam_date=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    html = login(candidate).get("/learning/").content.decode()
+    assert 'data-exam-countdown="10"' in html
+    assert "助理社会工作师" in html
