@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 APT_PACKAGES_RUN := gettext
-APT_PACKAGES_TEST := gettext postgresql redis-server
+APT_PACKAGES_TEST := gettext postgresql redis-server chromium fonts-noto-cjk
 
 .PHONY: help run test lint format check messages venv clean
 
