@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from courses import selectors, services
 from courses.models import CourseKind, CoursePage, ExamLevel, LearnerProfile, LessonPage
+from lms.roles import Role
 from lms.services import user_profile_update
 
 # --- syllabus -------------------------------------------------------------------------------
@@ -327,7 +328,7 @@ def _me(user) -> dict:
         "email": user.email,
         "phone": user.phone,
         "preferred_language": user.preferred_language,
-        "roles": sorted(group.name for group in user.groups.all() if "-" not in group.name),
+        "roles": sorted(group.name for group in user.groups.all() if group.name in Role.values),
         "target_level": profile.target_level.code if profile and profile.target_level else None,
         "exam_date": profile.exam_date if profile else None,
     }

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,38 +65,37 @@ class CompletionResult:
 
 
 def lesson_complete(*, user, lesson: LessonPage) -> CompletionResult:
-    """Mark a lesson complete. Completing it again changes nothing."""
+    """Mark a lesson complete. Completing it again changes nothing.
+
+    The learner's enrolment row is locked while the lesson is recorded and the course checked,
+    so that simultaneous completions (a double click, two tabs, the last two lessons at once)
+    record each lesson once and finish the course exactly once.
+    """
     course = selectors.course_of(lesson)
-    enrollment = _enrollment_for(user=user, course=course)
     if course.sequential and not selectors.lesson_is_unlocked(
         user=user, course=course, lesson=lesson
     ):
+        _enrollment_for(user=user, course=course)
         raise LessonLocked(_("Complete the earlier lessons of this course first."))
     now = timezone.now()
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                progress = LessonProgress.objects.create(
-                    user=user, lesson=lesson, course=course, completed_at=now
-                )
-            created = True
-        except IntegrityError:
-            progress = LessonProgress.objects.get(user=user, lesson=lesson)
-            created = False
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+        if enrollment is None:
+            raise NotEnrolled(_("Enrol in the course first."))
+        progress, created = LessonProgress.objects.get_or_create(
+            user=user, lesson=lesson, defaults={"course": course, "completed_at": now}
+        )
         finished = False
         if created:
-            Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+            enrollment.last_activity_at = now
             total, done = selectors.course_lesson_counts(user=user, course=course)
             if done >= total and enrollment.completed_at is None:
-                finished = bool(
-                    Enrollment.objects.filter(pk=enrollment.pk, completed_at=None).update(
-                        completed_at=now
-                    )
-                )
+                enrollment.completed_at = now
+                finished = True
+            enrollment.save(update_fields=["last_activity_at", "completed_at"])
     if created:
         lesson_completed.send(sender=LessonPage, user=user, lesson=lesson, course=course)
     if finished:
-        enrollment.completed_at = now
         course_completed.send(sender=CoursePage, user=user, enrollment=enrollment)
     return CompletionResult(progress=progress, created=created, course_completed=finished)
 

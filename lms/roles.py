@@ -66,12 +66,6 @@ COLLECTION_PERMISSIONS: dict[Role, tuple[str, ...]] = {
 }
 
 
-def user_has_role(user, role: Role) -> bool:
-    if not user.is_authenticated:
-        return False
-    return any(group.name == role for group in user.groups.all())
-
-
 def _permission(dotted: str):
     from django.contrib.auth.models import Permission
 

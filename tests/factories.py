@@ -19,7 +19,6 @@ from courses.models import (
     ModulePage,
     Subject,
 )
-from institutions.models import Institution, InstitutionKind
 from lms.roles import Role
 from lms.services import role_grant
 
@@ -157,9 +156,3 @@ def course_tree(
 
 def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
-
-
-class InstitutionFactory:
-    @staticmethod
-    def root(code="city", name="江城市") -> Institution:
-        return Institution.add_root(name=name, code=code, kind=InstitutionKind.CITY)
