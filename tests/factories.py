@@ -19,6 +19,7 @@ from courses.models import (
     ModulePage,
     Subject,
 )
+from fixtures.loaders.pages import ensure_wagtail_roots
 from lms.roles import Role
 from lms.services import role_grant
 
@@ -103,6 +104,7 @@ def site_tree() -> CourseIndexPage:
     index = CourseIndexPage.objects.first()
     if index is not None:
         return index
+    ensure_wagtail_roots()  # a transactional test's flush removes what migrations created
     root = Page.get_first_root_node()
     Page.objects.filter(depth=2, content_type__model="page").delete()
     root.refresh_from_db()
