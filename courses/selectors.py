@@ -207,17 +207,17 @@ def lesson_context_for(*, lesson: LessonPage, course: CoursePage, user) -> dict:
     context = course_outline_for(course=course, user=user)
     lessons = context["lessons"]
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
-    completed_ids = {
-        item.lesson.pk for module in context["outline"] for item in module.lessons if item.completed
-    }
+    states = {item.lesson.pk: item for module in context["outline"] for item in module.lessons}
+    state = states.get(lesson.pk)
     context.update(
         {
             "course": course,
-            "lesson_completed": lesson.pk in completed_ids,
+            "lesson_completed": bool(state and state.completed),
+            "lesson_locked": bool(state and state.locked),
             "previous_lesson": lessons[index - 1] if index else None,
-            "next_lesson": lessons[index + 1]
-            if index is not None and index + 1 < len(lessons)
-            else None,
+            "next_lesson": (
+                lessons[index + 1] if index is not None and index + 1 < len(lessons) else None
+            ),
         }
     )
     return context

@@ -22,18 +22,14 @@ def lesson_serve(request, lesson: LessonPage, render_page):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     course = selectors.course_of(lesson)
-    enrollment = course.enrollments.filter(user=request.user).first()
-    if enrollment is None:
+    context = selectors.lesson_context_for(lesson=lesson, course=course, user=request.user)
+    if context["enrollment"] is None:
         messages.info(request, _("Enrol in the course to open its lessons."))
         return redirect(course.url)
-    context = selectors.lesson_context_for(lesson=lesson, course=course, user=request.user)
-    locked = {
-        item.lesson.pk for module in context["outline"] for item in module.lessons if item.locked
-    }
-    if lesson.pk in locked:
+    if context["lesson_locked"]:
         messages.warning(request, _("Complete the earlier lessons of this course first."))
         return redirect(course.url)
-    services.enrollment_touch(enrollment=enrollment, lesson=lesson)
+    services.enrollment_touch(enrollment=context["enrollment"], lesson=lesson)
     request.lesson_context = context
     return render_page(request)
 

@@ -22,6 +22,4 @@ class UserLanguageMiddleware:
         if language in SUPPORTED and language != request.LANGUAGE_CODE:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
-        return response
+        return self.get_response(request)
