@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from courses import api as courses_api
+from quizzes import api as quizzes_api
 
 app_name = "api"
 
@@ -24,5 +25,22 @@ urlpatterns = [
         "lessons/<int:lesson_id>/heartbeat/",
         courses_api.HeartbeatApi.as_view(),
         name="lesson-heartbeat",
+    ),
+    path("quizzes/", quizzes_api.QuizListApi.as_view(), name="quiz-list"),
+    path(
+        "quizzes/<int:quiz_id>/attempts/",
+        quizzes_api.StartAttemptApi.as_view(),
+        name="attempt-start",
+    ),
+    path("attempts/<int:attempt_id>/", quizzes_api.AttemptApi.as_view(), name="attempt"),
+    path(
+        "attempts/<int:attempt_id>/responses/<int:position>/",
+        quizzes_api.SaveAnswerApi.as_view(),
+        name="answer-save",
+    ),
+    path(
+        "attempts/<int:attempt_id>/submit/",
+        quizzes_api.SubmitApi.as_view(),
+        name="attempt-submit",
     ),
 ]

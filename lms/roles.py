@@ -37,10 +37,20 @@ PAGE_PERMISSIONS = (
 MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CANDIDATE: (),
     Role.SUPERVISOR: (),
-    Role.INSTITUTION_ADMIN: (),
+    Role.INSTITUTION_ADMIN: ("quizzes.add_accommodation", "quizzes.change_accommodation"),
     Role.TRAINER: (
         "wagtailadmin.access_admin",
         *(f"courses.view_{model}" for model in SYLLABUS_MODELS),
+        "quizzes.add_question",
+        "quizzes.change_question",
+        "quizzes.view_question",
+        "quizzes.view_questionbank",
+        "quizzes.add_quiz",
+        "quizzes.change_quiz",
+        "quizzes.view_quiz",
+        "quizzes.change_response",
+        "quizzes.add_accommodation",
+        "quizzes.change_accommodation",
     ),
     Role.CITY_ADMIN: (
         "wagtailadmin.access_admin",

@@ -158,3 +158,57 @@ def course_tree(
 
 def lessons_of(course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.descendant_of(course).order_by("path"))
+
+
+def question(
+    *,
+    chapter,
+    bank=None,
+    type="single_choice",
+    keys=(0,),
+    options=4,
+    knowledge_points=(),
+    status="published",
+    parts=(),
+):
+    """A question with ``options`` options of which those at ``keys`` are correct, frozen."""
+    from quizzes.models import Question, QuestionBank, QuestionOption, QuestionPart
+    from quizzes.services.questions import question_version_sync
+
+    bank = bank or QuestionBank.objects.get_or_create(name="测试题库")[0]
+    q = Question.objects.create(
+        bank=bank,
+        type=type,
+        chapter=chapter,
+        status=status,
+        stem=f"<p>题干 {chapter.code}</p>",
+        explanation="<p>解析</p>",
+    )
+    q.knowledge_points.set(knowledge_points)
+    QuestionOption.objects.bulk_create(
+        [
+            QuestionOption(
+                question=q,
+                sort_order=i,
+                text=f"选项{i}",
+                is_correct=i in keys,
+                explanation=f"选项{i}的解析",
+            )
+            for i in range(options)
+        ]
+    )
+    QuestionPart.objects.bulk_create(
+        [
+            QuestionPart(
+                question=q,
+                sort_order=i,
+                prompt=f"小题{i}",
+                points=points,
+                key_points="要点一\n要点二",
+            )
+            for i, points in enumerate(parts)
+        ]
+    )
+    question_version_sync(question=q)
+    q.refresh_from_db()
+    return q

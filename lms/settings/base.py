@@ -153,6 +153,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # The safety net behind the task queued for each timed attempt's deadline.
+    "submit-overdue-attempts": {
+        "task": "quizzes.tasks.submit_overdue_attempts",
+        "schedule": 60.0,
+    },
+}
+# Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Wagtail
@@ -201,6 +210,10 @@ SPECTACULAR_SETTINGS = {
 HEARTBEAT_INTERVAL_SECONDS = 30
 STUDY_IDLE_CUTOFF_SECONDS = 90
 STUDY_MAX_CREDIT_SECONDS = 60
+
+# Quizzes: answers arriving up to this many seconds after a deadline are still accepted (the
+# browser flushes what it holds when time runs out); later ones are refused.
+QUIZ_SAVE_GRACE_SECONDS = 30
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,213 @@
+"""REST API of quizzes: list, start or resume, save an answer, submit, review.
+
+Another learner's attempt is a 404. Keys and explanations appear only under ``review`` and only
+when the quiz's review options allow (see ``quizzes.selectors``).
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from quizzes import selectors
+from quizzes.models import Quiz, QuizKind
+from quizzes.services import attempts as attempt_services
+
+
+class QuizOut(serializers.ModelSerializer):
+    subject = serializers.CharField(source="subject.code", allow_null=True, default=None)
+
+    class Meta:
+        model = Quiz
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "subject",
+            "question_count",
+            "time_limit_minutes",
+            "max_attempts",
+        ]
+
+
+@extend_schema(
+    summary="Open quizzes",
+    parameters=[
+        OpenApiParameter("kind", enum=QuizKind.values),
+        OpenApiParameter("subject", description="subject code, e.g. J-CA"),
+    ],
+)
+class QuizListApi(ListAPIView):
+    serializer_class = QuizOut
+    filter_backends = []
+
+    def get_queryset(self):
+        kind = self.request.query_params.get("kind")
+        if kind and kind not in QuizKind.values:
+            raise ValidationError({"kind": [f"Unknown kind: {kind}"]})
+        return selectors.quizzes_for(
+            user=self.request.user, kind=kind, subject=self.request.query_params.get("subject")
+        )
+
+
+class OptionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class PartOut(serializers.Serializer):
+    prompt = serializers.CharField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class ReviewOut(serializers.Serializer):
+    key = serializers.ListField(child=serializers.IntegerField())
+    explanation = serializers.CharField()
+    option_explanations = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    key_points = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    points_awarded = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    correct = serializers.BooleanField(allow_null=True)
+
+
+class QuestionOut(serializers.Serializer):
+    position = serializers.IntegerField()
+    type = serializers.CharField()
+    stem = serializers.CharField()
+    points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    options = OptionOut(many=True)
+    parts = PartOut(many=True)
+    answer = serializers.JSONField(allow_null=True)
+    seq = serializers.IntegerField()
+    saved_at = serializers.DateTimeField(allow_null=True)
+    flagged = serializers.BooleanField()
+    review = ReviewOut(required=False)
+
+
+class ChapterResultOut(serializers.Serializer):
+    chapter = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.DecimalField(max_digits=7, decimal_places=2)
+    max = serializers.DecimalField(max_digits=7, decimal_places=2)
+    questions = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class ResultOut(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=7, decimal_places=2)
+    provisional = serializers.BooleanField()
+    passed = serializers.BooleanField(allow_null=True)
+    by_chapter = ChapterResultOut(many=True)
+
+
+class AttemptQuizOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class AttemptOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    quiz = AttemptQuizOut()
+    number = serializers.IntegerField()
+    state = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(allow_null=True)
+    server_time = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    max_score = serializers.DecimalField(max_digits=7, decimal_places=2)
+    pass_mark = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    questions = QuestionOut(many=True)
+    result = ResultOut(required=False)
+
+
+class StartAttemptApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: AttemptOut, 201: AttemptOut},
+        summary="Start a quiz, or resume my open attempt of it",
+    )
+    def post(self, request, quiz_id: int):
+        quiz = get_object_or_404(Quiz.objects.filter(is_active=True), pk=quiz_id)
+        try:
+            attempt, created = attempt_services.attempt_start(user=request.user, quiz=quiz)
+        except DjangoValidationError as error:
+            raise ValidationError({"quiz": error.messages}) from error
+        return Response(
+            AttemptOut(selectors.attempt_payload(attempt)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _own_attempt(request, attempt_id: int):
+    try:
+        return attempt_services.attempt_for(user=request.user, attempt_id=attempt_id)
+    except attempt_services.AttemptNotFound as error:
+        raise NotFound() from error
+
+
+class AttemptApi(APIView):
+    @extend_schema(responses=AttemptOut, summary="My attempt, as the review options allow")
+    def get(self, request, attempt_id: int):
+        return Response(
+            AttemptOut(selectors.attempt_payload(_own_attempt(request, attempt_id))).data
+        )
+
+
+class SaveIn(serializers.Serializer):
+    answer = serializers.JSONField(allow_null=True)
+    seq = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
+    flagged = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class SaveOut(serializers.Serializer):
+    seq = serializers.IntegerField()
+    saved_at = serializers.DateTimeField()
+    stale = serializers.BooleanField()
+    review = ReviewOut(required=False)
+
+
+class SaveAnswerApi(APIView):
+    """The hottest endpoint: one answer of an open attempt, idempotent per sequence number."""
+
+    @extend_schema(request=SaveIn, responses=SaveOut, summary="Save one answer")
+    def put(self, request, attempt_id: int, position: int):
+        incoming = SaveIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            result = attempt_services.response_save(
+                user=request.user,
+                attempt_id=attempt_id,
+                position=position,
+                answer=data["answer"],
+                seq=data["seq"],
+                flagged=data["flagged"],
+            )
+        except attempt_services.AttemptNotFound as error:
+            raise NotFound() from error
+        except (attempt_services.AttemptClosed, attempt_services.AnswerLocked) as error:
+            return Response(
+                {"detail": str(error), "code": type(error).__name__},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else {"answer": error.messages}
+            ) from error
+        body = {"seq": result.seq, "saved_at": result.saved_at, "stale": result.stale}
+        if result.review is not None:
+            body["review"] = result.review
+        return Response(SaveOut(body).data)
+
+
+class SubmitApi(APIView):
+    @extend_schema(request=None, responses=AttemptOut, summary="Submit my attempt (idempotent)")
+    def post(self, request, attempt_id: int):
+        attempt = _own_attempt(request, attempt_id)
+        attempt = attempt_services.attempt_submit(attempt=attempt)
+        return Response(AttemptOut(selectors.attempt_payload(attempt)).data)

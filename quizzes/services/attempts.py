@@ -1,0 +1,355 @@
+"""The attempt engine: start (or resume), save answers, submit, auto-submit, grade.
+
+Saving an answer is the hottest path of the platform (every click of every candidate in a mock
+exam), so it runs two statements: one read that also locks the attempt row against a
+simultaneous submit, and one conditional update. A save carries the client's sequence number;
+an older save arriving late never overwrites a newer one. A submit locks the same row, so an
+answer is either acknowledged and graded, or refused — never acknowledged and lost.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Blueprint
+from quizzes import assembly, scoring
+from quizzes.models import (
+    Accommodation,
+    Attempt,
+    AttemptState,
+    Quiz,
+    QuizKind,
+    Response,
+    ReviewTiming,
+    SubmitReason,
+)
+from quizzes.models.bank import CHOICE_TYPES
+from quizzes.signals import attempt_submitted
+
+
+class AttemptNotFound(Exception):
+    pass
+
+
+class AttemptClosed(Exception):
+    """The attempt no longer takes answers (submitted, or past its deadline and grace)."""
+
+
+class AnswerLocked(Exception):
+    """Practice with immediate feedback: a checked answer cannot be changed."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    seq: int
+    saved_at: datetime.datetime
+    stale: bool  # an equal or newer save had already arrived; nothing changed
+    review: dict | None = None  # practice with immediate feedback: the checked answer's review
+
+
+def _grace() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.QUIZ_SAVE_GRACE_SECONDS)
+
+
+def _time_limit(quiz: Quiz) -> int | None:
+    if quiz.time_limit_minutes:
+        return quiz.time_limit_minutes
+    if quiz.kind == QuizKind.MOCK_EXAM and quiz.subject_id:
+        return (
+            Blueprint.objects.filter(subject_id=quiz.subject_id)
+            .values_list("duration_minutes", flat=True)
+            .first()
+        )
+    return None
+
+
+def _pass_mark(quiz: Quiz, max_score: Decimal) -> Decimal | None:
+    if quiz.pass_percent is not None:
+        return (max_score * quiz.pass_percent / 100).quantize(Decimal("0.01"))
+    if quiz.kind == QuizKind.MOCK_EXAM and quiz.subject_id:
+        return (
+            Blueprint.objects.filter(subject_id=quiz.subject_id)
+            .values_list("pass_mark", flat=True)
+            .first()
+        )
+    return None
+
+
+def attempt_start(
+    *, user, quiz: Quiz, now: datetime.datetime | None = None, rng: random.Random | None = None
+) -> tuple[Attempt, bool]:
+    """Resume the learner's open attempt of ``quiz``, or start a new one."""
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(
+        quiz=quiz, user=user, state=AttemptState.IN_PROGRESS
+    ).first()
+    if open_attempt is not None:
+        if not attempt_is_overdue(open_attempt, now):
+            return open_attempt, False
+        attempt_submit(attempt=open_attempt, reason=SubmitReason.DEADLINE, now=now)
+    if not quiz.is_active or (quiz.closes_at and quiz.closes_at <= now):
+        raise ValidationError(_("This quiz is closed."))
+    done = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if quiz.max_attempts and done >= quiz.max_attempts:
+        raise ValidationError(
+            _("You have used all %(n)s attempts of this quiz.") % {"n": quiz.max_attempts}
+        )
+    slots = assembly.select_questions(quiz, rng)
+    rng = rng or random.SystemRandom()
+    factor = Accommodation.objects.filter(user=user).values_list(
+        "time_factor", flat=True
+    ).first() or Decimal("1.00")
+    minutes = _time_limit(quiz)
+    deadline = now + datetime.timedelta(minutes=float(minutes * factor)) if minutes else None
+    max_score = sum((slot.points for slot in slots), Decimal(0))
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                number=done + 1,
+                started_at=now,
+                deadline=deadline,
+                time_factor=factor,
+                max_score=max_score,
+                pass_mark=_pass_mark(quiz, max_score),
+            )
+            Response.objects.bulk_create(
+                [
+                    Response(
+                        attempt=attempt,
+                        position=position,
+                        version=slot.version,
+                        max_points=slot.points,
+                        option_order=_option_order(slot.version, quiz.shuffle_options, rng),
+                    )
+                    for position, slot in enumerate(slots, start=1)
+                ]
+            )
+    except IntegrityError:
+        # A simultaneous start of the same quiz won; resume that attempt.
+        return Attempt.objects.get(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS), False
+    if deadline is not None:
+        from quizzes.tasks import submit_at_deadline
+
+        transaction.on_commit(
+            lambda: submit_at_deadline.apply_async((attempt.pk,), eta=deadline + _grace())
+        )
+    return attempt, True
+
+
+def _option_order(version, shuffle: bool, rng: random.Random) -> list[int]:
+    ids = [option["id"] for option in version.options]
+    if shuffle and version.type != "true_false":
+        rng.shuffle(ids)
+    return ids
+
+
+def attempt_is_overdue(attempt: Attempt, now: datetime.datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+# What the save path reads: the response, its attempt's state and clock, the quiz's review and
+# scoring rules, and the version's type, options and parts. Never the stems.
+SAVE_FIELDS = (
+    "id",
+    "seq",
+    "saved_at",
+    "points",
+    "max_points",
+    "option_order",
+    "answer",
+    "attempt__id",
+    "attempt__state",
+    "attempt__deadline",
+    "attempt__user_id",
+    "attempt__quiz__id",
+    "attempt__quiz__show_keys",
+    "attempt__quiz__multiple_choice_rule",
+    "version__id",
+    "version__type",
+    "version__options",
+    "version__parts",
+)
+
+
+def _validate_answer(response: Response, answer) -> list | None:
+    if answer is None or answer == []:
+        return None
+    version_type = response.version.type
+    if version_type in CHOICE_TYPES:
+        if not isinstance(answer, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in answer
+        ):
+            raise ValidationError({"answer": _("Give the chosen options as a list of option ids.")})
+        unknown = set(answer) - set(response.option_order)
+        if unknown:
+            raise ValidationError(
+                {
+                    "answer": _("These options are not part of this question: %(ids)s.")
+                    % {"ids": ", ".join(str(i) for i in sorted(unknown))}
+                }
+            )
+        if version_type != "multiple_choice" and len(set(answer)) > 1:
+            raise ValidationError({"answer": _("Choose one option only.")})
+        return sorted(set(answer))
+    if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer):
+        raise ValidationError({"answer": _("Give one text per sub-question.")})
+    if len(answer) > len(response.version.parts) or any(len(text) > 20_000 for text in answer):
+        raise ValidationError({"answer": _("Too many or too long answers for this question.")})
+    return answer
+
+
+def response_save(
+    *,
+    user,
+    attempt_id: int,
+    position: int,
+    answer,
+    seq: int,
+    flagged: bool | None = None,
+    now: datetime.datetime | None = None,
+) -> SaveResult:
+    """Save one answer of an open attempt (idempotent per sequence number)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        response = (
+            Response.objects.select_related("attempt__quiz", "version")
+            .select_for_update(of=("attempt",), no_key=True)
+            .only(*SAVE_FIELDS)
+            .filter(attempt_id=attempt_id, attempt__user=user, position=position)
+            .first()
+        )
+        if response is None:
+            raise AttemptNotFound
+        attempt = response.attempt
+        if attempt.state != AttemptState.IN_PROGRESS:
+            raise AttemptClosed(_("This attempt has been submitted; answers can no longer change."))
+        if attempt_is_overdue(attempt, now):
+            raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
+        if seq <= response.seq:
+            return SaveResult(seq=response.seq, saved_at=response.saved_at or now, stale=True)
+        immediate = attempt.quiz.show_keys == ReviewTiming.IMMEDIATELY
+        if immediate and response.points is not None:
+            raise AnswerLocked(_("This answer was already checked and cannot change."))
+        value = _validate_answer(response, answer)
+        fields = {"answer": value, "seq": seq, "saved_at": now}
+        if flagged is not None:
+            fields["flagged"] = flagged
+        review = None
+        if immediate and value is not None and response.version.type in CHOICE_TYPES:
+            response.answer = value
+            response.points = fields["points"] = _score(response, attempt.quiz.multiple_choice_rule)
+            fields["graded_at"] = now
+            review = _review_of(response)
+        # The sequence check is repeated in the update itself: the read above may predate a
+        # newer save that committed while this one waited for the attempt's lock.
+        guard = {"pk": response.pk, "seq__lt": seq}
+        if immediate:
+            guard["points__isnull"] = True
+        if not Response.objects.filter(**guard).update(**fields):
+            current = Response.objects.only("seq", "saved_at").get(pk=response.pk)
+            return SaveResult(seq=current.seq, saved_at=current.saved_at or now, stale=True)
+    return SaveResult(seq=seq, saved_at=now, stale=False, review=review)
+
+
+def _review_of(response: Response) -> dict:
+    from quizzes.selectors import review_of
+
+    return review_of(response)
+
+
+def _score(response: Response, rule: str) -> Decimal | None:
+    version = response.version
+    if version.type not in CHOICE_TYPES:
+        return None
+    return scoring.score_choice(
+        question_type=version.type,
+        key=version.key,
+        answer=response.answer,
+        points=response.max_points,
+        rule=rule,
+    )
+
+
+def attempt_submit(
+    *,
+    attempt: Attempt,
+    reason: str = SubmitReason.LEARNER,
+    now: datetime.datetime | None = None,
+) -> Attempt:
+    """Submit and grade an attempt. Submitting again returns the same result."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if attempt.state == AttemptState.SUBMITTED:
+            return attempt
+        responses = list(attempt.responses.select_related("version"))
+        for response in responses:
+            if response.points is None and response.version.type in CHOICE_TYPES:
+                response.points = _score(response, attempt.quiz.multiple_choice_rule)
+                response.graded_at = now
+        Response.objects.bulk_update(responses, ["points", "graded_at"])
+        attempt.state = AttemptState.SUBMITTED
+        attempt.submitted_at = now
+        attempt.submit_reason = reason
+        attempt.provisional = any(response.points is None for response in responses)
+        attempt.score = sum((r.points for r in responses if r.points is not None), Decimal(0))
+        attempt.save(
+            update_fields=["state", "submitted_at", "submit_reason", "provisional", "score"]
+        )
+    attempt_submitted.send(sender=Attempt, attempt=attempt)
+    return attempt
+
+
+def attempt_for(*, user, attempt_id: int, now: datetime.datetime | None = None) -> Attempt:
+    """The learner's own attempt; an overdue open attempt is submitted on the way."""
+    attempt = Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptNotFound
+    now = now or timezone.now()
+    if attempt.state == AttemptState.IN_PROGRESS and attempt_is_overdue(attempt, now):
+        attempt = attempt_submit(attempt=attempt, reason=SubmitReason.DEADLINE, now=now)
+    return attempt
+
+
+def attempts_submit_overdue(*, now: datetime.datetime | None = None) -> int:
+    """Submit every open attempt past its deadline and grace (the sweeper's safety net)."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=AttemptState.IN_PROGRESS, deadline__lt=now - _grace()
+    ).only("pk")
+    count = 0
+    for attempt in overdue:
+        attempt_submit(attempt=attempt, reason=SubmitReason.DEADLINE, now=now)
+        count += 1
+    return count
+
+
+def response_grade(*, grader, response: Response, points: Decimal, feedback: str = "") -> Attempt:
+    """A marker's points for a human-marked answer; the attempt's score follows."""
+    if points < 0 or points > response.max_points:
+        raise ValidationError(
+            {"points": _("Give between 0 and %(max)s points.") % {"max": response.max_points}}
+        )
+    if not grader.has_perm("quizzes.change_response"):
+        raise PermissionDenied
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
+        if attempt.state != AttemptState.SUBMITTED:
+            raise ValidationError(_("Only submitted attempts are marked."))
+        Response.objects.filter(pk=response.pk).update(
+            points=points, feedback=feedback, graded_by=grader, graded_at=timezone.now()
+        )
+        rows = list(attempt.responses.values_list("points", flat=True))
+        attempt.provisional = any(value is None for value in rows)
+        attempt.score = sum((value for value in rows if value is not None), Decimal(0))
+        attempt.save(update_fields=["provisional", "score"])
+    return attempt

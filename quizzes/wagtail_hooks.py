@@ -1,0 +1,71 @@
+"""Authoring screens: question banks, questions (with preview as candidates see it), quizzes."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import ObjectList
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from quizzes.forms import QuestionForm
+from quizzes.models import Question, QuestionBank, Quiz
+from quizzes.permissions import QuestionPermissionPolicy, banks_for
+from quizzes.services.questions import question_version_sync
+
+
+class QuestionBankViewSet(SnippetViewSet):
+    model = QuestionBank
+    icon = "folder-inverse"
+    list_display = ["name", "subject"]
+
+    def get_queryset(self, request):
+        return banks_for(request.user)
+
+
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    list_display = ["__str__", "type", "chapter", "difficulty", "status"]
+    list_filter = {
+        "chapter__subject": ["exact"],
+        "chapter": ["exact"],
+        "type": ["exact"],
+        "status": ["exact"],
+        "difficulty": ["exact"],
+        "bank": ["exact"],
+    }
+    search_fields = ["stem", "ref"]
+    list_per_page = 50
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
+
+    def get_queryset(self, request):
+        return self.permission_policy.instances_user_has_permission_for(
+            request.user, "change"
+        ).select_related("chapter", "bank")
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    list_display = ["title", "kind", "subject", "time_limit_minutes", "is_active"]
+    list_filter = ["kind", "subject", "is_active"]
+
+
+class QuizzesViewSetGroup(SnippetViewSetGroup):
+    items = (QuestionViewSet, QuestionBankViewSet, QuizViewSet)
+    menu_icon = "help"
+    menu_label = _("Question bank")
+    menu_name = "question-bank"
+
+
+register_snippet(QuizzesViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def freeze_published_question(request, instance):
+    if isinstance(instance, Question):
+        question_version_sync(question=instance, user=request.user)
