@@ -10,6 +10,7 @@ from courses import views as course_views
 from lms import api_urlconf, views
 from lms.forms import QueuedPasswordResetForm
 from lms.health import healthz
+from quizzes import views as quiz_views
 
 urlpatterns = [
     # The public API; its schema covers it and nothing of the Wagtail admin's own API.
@@ -34,6 +35,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.set_language, name="set-language"),
     path("learning/", course_views.my_learning, name="my-learning"),
+    path("quizzes/", quiz_views.quiz_list, name="quiz-list"),
+    path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),
+    path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
     path("learning/courses/<int:course_id>/enroll/", course_views.enroll, name="course-enroll"),
     path(
         "learning/lessons/<int:lesson_id>/complete/",

@@ -135,3 +135,19 @@ def quizzes_for(*, user, kind: str | None = None, subject: str | None = None):
     if subject:
         quizzes = quizzes.filter(subject__code=subject)
     return quizzes
+
+
+def quiz_list_context(*, user) -> dict:
+    """Quizzes grouped by subject, with the learner's open attempts and recent results."""
+    quizzes = list(quizzes_for(user=user))
+    recent = list(
+        Attempt.objects.filter(user=user).select_related("quiz").order_by("-started_at")[:10]
+    )
+    open_attempts = {a.quiz_id: a for a in recent if a.state == AttemptState.IN_PROGRESS}
+    groups: dict[str, dict] = {}
+    for quiz in quizzes:
+        name = quiz.subject.display_name if quiz.subject else ""
+        group = groups.setdefault(name, {"subject": name, "mock": [], "practice": []})
+        target = group["mock"] if quiz.kind == "mock_exam" else group["practice"]
+        target.append({"quiz": quiz, "open_attempt": open_attempts.get(quiz.pk)})
+    return {"groups": list(groups.values()), "recent": recent}

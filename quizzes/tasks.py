@@ -2,15 +2,13 @@
 
 from celery import shared_task
 
-from quizzes.models import Attempt, AttemptState, SubmitReason
 from quizzes.services import attempts
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=10)
-def submit_at_deadline(attempt_id: int) -> None:
-    attempt = Attempt.objects.filter(pk=attempt_id, state=AttemptState.IN_PROGRESS).first()
-    if attempt is not None:
-        attempts.attempt_submit(attempt=attempt, reason=SubmitReason.DEADLINE)
+def submit_at_deadline(attempt_id: int) -> bool:
+    """Queued with the attempt's deadline (plus grace) as its ETA; harmless if early or repeated."""
+    return attempts.attempt_submit_if_overdue(attempt_id=attempt_id)
 
 
 @shared_task(acks_late=True)

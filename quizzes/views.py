@@ -1,0 +1,41 @@
+"""HTML pages of quizzes: the list, taking an attempt, and its result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from quizzes import selectors
+from quizzes.models import AttemptState, Quiz
+from quizzes.services import attempts as attempt_services
+
+
+@login_required
+def quiz_list(request):
+    return render(request, "quizzes/quiz_list.html", selectors.quiz_list_context(user=request.user))
+
+
+@login_required
+@require_POST
+def quiz_start(request, quiz_id: int):
+    quiz = get_object_or_404(Quiz.objects.filter(is_active=True), pk=quiz_id)
+    try:
+        attempt, _created = attempt_services.attempt_start(user=request.user, quiz=quiz)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("quiz-list")
+    return redirect("attempt", attempt_id=attempt.pk)
+
+
+@login_required
+def attempt_page(request, attempt_id: int):
+    try:
+        attempt = attempt_services.attempt_for(user=request.user, attempt_id=attempt_id)
+    except attempt_services.AttemptNotFound as error:
+        raise Http404 from error
+    payload = selectors.attempt_payload(attempt)
+    if attempt.state == AttemptState.SUBMITTED:
+        return render(request, "quizzes/result.html", {"attempt": attempt, "data": payload})
+    return render(request, "quizzes/attempt.html", {"attempt": attempt, "data": payload})
