@@ -37,6 +37,12 @@ urlpatterns = [
     path("learning/", course_views.my_learning, name="my-learning"),
     path("quizzes/", quiz_views.quiz_list, name="quiz-list"),
     path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),
+    path("quizzes/readiness/", quiz_views.readiness, name="readiness"),
+    path(
+        "quizzes/practise/<int:knowledge_point_id>/",
+        quiz_views.practise_knowledge_point,
+        name="practise-point",
+    ),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
     path("learning/courses/<int:course_id>/enroll/", course_views.enroll, name="course-enroll"),
     path(

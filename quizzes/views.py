@@ -7,9 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from courses.models import KnowledgePoint
 from quizzes import selectors
+from quizzes.dashboard import dashboard_for
 from quizzes.models import AttemptState, Quiz
 from quizzes.services import attempts as attempt_services
+from quizzes.services.practice import knowledge_point_practice
 
 
 @login_required
@@ -27,6 +30,19 @@ def quiz_start(request, quiz_id: int):
         messages.error(request, " ".join(error.messages))
         return redirect("quiz-list")
     return redirect("attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_POST
+def practise_knowledge_point(request, knowledge_point_id: int):
+    knowledge_point = get_object_or_404(KnowledgePoint, pk=knowledge_point_id)
+    quiz = knowledge_point_practice(knowledge_point=knowledge_point)
+    return quiz_start(request, quiz.pk)
+
+
+@login_required
+def readiness(request):
+    return render(request, "quizzes/dashboard.html", dashboard_for(user=request.user))
 
 
 @login_required

@@ -185,6 +185,7 @@ def question(
         explanation="<p>解析</p>",
     )
     q.knowledge_points.set(knowledge_points)
+    q.save()
     QuestionOption.objects.bulk_create(
         [
             QuestionOption(

@@ -1,4 +1,4 @@
-from .attempts import Accommodation, Attempt, AttemptState, Response, SubmitReason
+from .attempts import Accommodation, Attempt, AttemptState, Mastery, Response, SubmitReason
 from .bank import (
     Question,
     QuestionBank,
@@ -13,6 +13,7 @@ __all__ = [
     "Accommodation",
     "Attempt",
     "AttemptState",
+    "Mastery",
     "Question",
     "QuestionBank",
     "QuestionOption",

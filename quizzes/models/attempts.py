@@ -131,3 +131,31 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.position}"
+
+
+class Mastery(models.Model):
+    """How well a learner knows a knowledge point (0–1), from every graded response on it.
+
+    Updated as an exponentially weighted average, so recent evidence counts more: the first
+    answers average plainly, later ones move the estimate by a fifth of their surprise.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mastery"
+    )
+    knowledge_point = models.ForeignKey(
+        "courses.KnowledgePoint", on_delete=models.CASCADE, related_name="mastery"
+    )
+    level = models.FloatField(_("mastery"), default=0.0)
+    evidence = models.PositiveIntegerField(_("answers counted"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("mastery")
+        verbose_name_plural = _("mastery")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "knowledge_point"], name="unique_mastery"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.knowledge_point_id}: {self.level:.2f}"

@@ -308,6 +308,10 @@ def attempt_submit(
         attempt.save(
             update_fields=["state", "submitted_at", "submit_reason", "provisional", "score"]
         )
+        from quizzes.tasks import update_mastery
+
+        attempt_id = attempt.pk
+        transaction.on_commit(lambda: update_mastery.delay(attempt_id))
     attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 

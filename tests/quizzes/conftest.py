@@ -67,4 +67,5 @@ def practice(bank):
         show_score="immediately",
     )
     quiz.chapters.set([bank.chapters.first()])
+    quiz.save()
     return quiz

@@ -13,6 +13,15 @@ from tests.factories import question
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are matched in English here; tests/lms/test_language.py covers Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_allocate_follows_weights_with_largest_remainder():
     weights = {1: Decimal(50), 2: Decimal(30), 3: Decimal(20)}
     assert allocate(10, weights, {1: 99, 2: 99, 3: 99}) == {1: 5, 2: 3, 3: 2}

@@ -16,6 +16,15 @@ from tests.factories import question
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Messages are matched in English here; tests/lms/test_language.py covers Chinese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def start(user, quiz, now=None, seed=1):
     attempt, _created = svc.attempt_start(user=user, quiz=quiz, now=now, rng=random.Random(seed))
     return attempt
