@@ -38,6 +38,8 @@ urlpatterns = [
     path("quizzes/", quiz_views.quiz_list, name="quiz-list"),
     path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),
     path("quizzes/readiness/", quiz_views.readiness, name="readiness"),
+    path("quizzes/notebook/", quiz_views.notebook, name="notebook"),
+    path("quizzes/notebook/review/", quiz_views.notebook_review, name="notebook-review"),
     path(
         "quizzes/practise/<int:knowledge_point_id>/",
         quiz_views.practise_knowledge_point,

@@ -126,8 +126,14 @@ def select_for_quiz(quiz: Quiz, rng: random.Random) -> list[Slot]:
     return [Slot(versions[pk], default_points(versions[pk])) for pk in picked]
 
 
-def select_questions(quiz: Quiz, rng: random.Random | None = None) -> list[Slot]:
+def select_questions(
+    quiz: Quiz, rng: random.Random | None = None, *, user=None, scope: dict | None = None
+) -> list[Slot]:
     rng = rng or random.SystemRandom()
+    if quiz.kind == QuizKind.REVIEW:
+        return select_for_review(quiz, user, rng, scope or {})
+    if quiz.kind == QuizKind.DAILY:
+        return select_for_daily(quiz, user, rng)
     if quiz.kind == QuizKind.MOCK_EXAM:
         blueprint = (
             Blueprint.objects.prefetch_related("sections")
@@ -138,3 +144,56 @@ def select_questions(quiz: Quiz, rng: random.Random | None = None) -> list[Slot]
             raise ValidationError(_("A mock exam needs a subject with a blueprint."))
         return select_for_blueprint(blueprint, rng)
     return select_for_quiz(quiz, rng)
+
+
+def select_for_review(quiz: Quiz, user, rng: random.Random, scope: dict) -> list[Slot]:
+    """Due questions of the learner's wrong-answer notebook, soonest first (then the rest)."""
+    from django.utils import timezone
+
+    from quizzes.models import ReviewCard
+
+    cards = ReviewCard.objects.filter(
+        user=user, retired_at=None, question__status=QuestionStatus.PUBLISHED
+    )
+    if scope.get("chapter"):
+        cards = cards.filter(question__chapter_id=scope["chapter"])
+    if scope.get("type"):
+        cards = cards.filter(question__type=scope["type"])
+    if scope.get("since"):
+        cards = cards.filter(last_wrong_at__gte=scope["since"])
+    now = timezone.now()
+    rows = list(
+        cards.order_by("due").values_list("question__current_version_id", "due")[
+            : quiz.question_count * 3
+        ]
+    )
+    due = [vid for vid, when in rows if when <= now]
+    later = [vid for vid, when in rows if when > now]
+    picked = (due + later)[: quiz.question_count]
+    if not picked:
+        raise ValidationError(_("Your wrong-answer notebook has no questions to review here."))
+    versions = QuestionVersion.objects.in_bulk(picked)
+    return [Slot(versions[pk], default_points(versions[pk])) for pk in picked]
+
+
+def select_for_daily(quiz: Quiz, user, rng: random.Random) -> list[Slot]:
+    """Daily practice: questions on the learner's weakest knowledge points (unseen ones first)."""
+    from quizzes.models import Mastery
+
+    questions = _published(Question.objects.filter(type__in=CHOICE_TYPE_VALUES))
+    if quiz.subject_id:
+        questions = questions.filter(chapter__subject_id=quiz.subject_id)
+    levels = dict(Mastery.objects.filter(user=user).values_list("knowledge_point_id", "level"))
+    rows = list(questions.values_list("current_version_id", "knowledge_points"))
+    rng.shuffle(rows)
+    rows.sort(key=lambda row: levels.get(row[1], -1.0))  # unseen (-1) first, then weakest
+    picked: list[int] = []
+    for version_id, _kp in rows:
+        if version_id not in picked:
+            picked.append(version_id)
+        if len(picked) == quiz.question_count:
+            break
+    if not picked:
+        raise ValidationError(_("This quiz has no published questions yet."))
+    versions = QuestionVersion.objects.in_bulk(picked)
+    return [Slot(versions[pk], default_points(versions[pk])) for pk in picked]

@@ -150,4 +150,10 @@ def quiz_list_context(*, user) -> dict:
         group = groups.setdefault(name, {"subject": name, "mock": [], "practice": []})
         target = group["mock"] if quiz.kind == "mock_exam" else group["practice"]
         target.append({"quiz": quiz, "open_attempt": open_attempts.get(quiz.pk)})
-    return {"groups": list(groups.values()), "recent": recent}
+    from quizzes.notebook import daily_streak
+
+    return {
+        "groups": list(groups.values()),
+        "recent": recent,
+        "daily_streak": daily_streak(user=user),
+    }

@@ -17,7 +17,7 @@ def submit_overdue_attempts() -> int:
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def update_mastery(attempt_id: int) -> int:
-    from quizzes.services.mastery import mastery_update_for_attempt
+def after_submit(attempt_id: int) -> bool:
+    from quizzes.services.analysis import attempt_analyse
 
-    return mastery_update_for_attempt(attempt_id=attempt_id)
+    return attempt_analyse(attempt_id=attempt_id)

@@ -11,8 +11,9 @@ from courses.models import KnowledgePoint
 from quizzes import selectors
 from quizzes.dashboard import dashboard_for
 from quizzes.models import AttemptState, Quiz
+from quizzes.notebook import notebook_for, notebook_scope
 from quizzes.services import attempts as attempt_services
-from quizzes.services.practice import knowledge_point_practice
+from quizzes.services.practice import knowledge_point_practice, review_quiz
 
 
 @login_required
@@ -38,6 +39,27 @@ def practise_knowledge_point(request, knowledge_point_id: int):
     knowledge_point = get_object_or_404(KnowledgePoint, pk=knowledge_point_id)
     quiz = knowledge_point_practice(knowledge_point=knowledge_point)
     return quiz_start(request, quiz.pk)
+
+
+@login_required
+def notebook(request):
+    scope = notebook_scope(request.GET)
+    return render(request, "quizzes/notebook.html", notebook_for(user=request.user, scope=scope))
+
+
+@login_required
+@require_POST
+def notebook_review(request):
+    quiz = review_quiz()
+    scope = notebook_scope(request.POST)
+    try:
+        attempt, _created = attempt_services.attempt_start(
+            user=request.user, quiz=quiz, scope=scope
+        )
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+        return redirect("notebook")
+    return redirect("attempt", attempt_id=attempt.pk)
 
 
 @login_required

@@ -38,6 +38,7 @@ class QuestionViewSet(SnippetViewSet):
         "bank": ["exact"],
     }
     search_fields = ["stem", "ref"]
+    search_backend_name = None  # plain database filtering: the bank is not in the search index
     list_per_page = 50
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
 

@@ -214,6 +214,8 @@ STUDY_MAX_CREDIT_SECONDS = 60
 # Quizzes: answers arriving up to this many seconds after a deadline are still accepted (the
 # browser flushes what it holds when time runs out); later ones are refused.
 QUIZ_SAVE_GRACE_SECONDS = 30
+# A question leaves the wrong-answer notebook after this many correct answers in a row.
+REVIEW_RETIRE_AFTER = 3
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,12 @@
-from .attempts import Accommodation, Attempt, AttemptState, Mastery, Response, SubmitReason
+from .attempts import (
+    Accommodation,
+    Attempt,
+    AttemptState,
+    Mastery,
+    Response,
+    ReviewCard,
+    SubmitReason,
+)
 from .bank import (
     Question,
     QuestionBank,
@@ -23,6 +31,7 @@ __all__ = [
     "Quiz",
     "QuizKind",
     "Response",
+    "ReviewCard",
     "ReviewTiming",
     "SubmitReason",
 ]

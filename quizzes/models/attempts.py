@@ -67,6 +67,12 @@ class Attempt(models.Model):
     provisional = models.BooleanField(
         _("provisional"), default=False, help_text=_("Some answers still wait for a marker.")
     )
+    analysed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="when mastery and the wrong-answer notebook took this attempt in",
+    )
 
     class Meta:
         verbose_name = _("attempt")
@@ -159,3 +165,36 @@ class Mastery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.knowledge_point_id}: {self.level:.2f}"
+
+
+class ReviewCard(models.Model):
+    """A question in a learner's wrong-answer notebook (错题本), scheduled with FSRS.
+
+    A wrong answer puts the question in (or back in) the notebook; every later answer to it is
+    a review that FSRS schedules; ``RETIRE_AFTER`` correct reviews in a row take it out.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(
+        "quizzes.Question", on_delete=models.CASCADE, related_name="review_cards"
+    )
+    card = models.JSONField(default=dict)  # fsrs.Card.to_dict()
+    due = models.DateTimeField(_("due"))
+    correct_streak = models.PositiveSmallIntegerField(_("correct in a row"), default=0)
+    lapses = models.PositiveSmallIntegerField(_("times wrong"), default=0)
+    added_at = models.DateTimeField(_("added"))
+    last_wrong_at = models.DateTimeField(_("last wrong"))
+    retired_at = models.DateTimeField(_("left the notebook"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wrong-answer card")
+        verbose_name_plural = _("wrong-answer notebook")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="unique_review_card"),
+        ]
+        indexes = [models.Index(fields=["user", "retired_at", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question_id}"

@@ -17,7 +17,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
-from wagtail.search import index
 
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import QuestionType
@@ -70,7 +69,7 @@ class QuestionBank(models.Model):
         return self.name
 
 
-class Question(PreviewableMixin, index.Indexed, ClusterableModel):
+class Question(PreviewableMixin, ClusterableModel):
     bank = models.ForeignKey(
         QuestionBank, on_delete=models.PROTECT, related_name="questions", verbose_name=_("bank")
     )
@@ -143,12 +142,9 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
         FieldPanel("explanation"),
         FieldPanel("ref"),
     ]
-    search_fields = [
-        index.SearchField("stem"),
-        index.AutocompleteField("stem"),
-        index.FilterField("type"),
-        index.FilterField("status"),
-    ]
+    # Nothing refers to a question through Wagtail's reference index; skipping it keeps
+    # imports of large banks fast.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = _("question")

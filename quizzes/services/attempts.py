@@ -83,7 +83,12 @@ def _pass_mark(quiz: Quiz, max_score: Decimal) -> Decimal | None:
 
 
 def attempt_start(
-    *, user, quiz: Quiz, now: datetime.datetime | None = None, rng: random.Random | None = None
+    *,
+    user,
+    quiz: Quiz,
+    now: datetime.datetime | None = None,
+    rng: random.Random | None = None,
+    scope: dict | None = None,
 ) -> tuple[Attempt, bool]:
     """Resume the learner's open attempt of ``quiz``, or start a new one."""
     now = now or timezone.now()
@@ -101,7 +106,7 @@ def attempt_start(
         raise ValidationError(
             _("You have used all %(n)s attempts of this quiz.") % {"n": quiz.max_attempts}
         )
-    slots = assembly.select_questions(quiz, rng)
+    slots = assembly.select_questions(quiz, rng, user=user, scope=scope)
     rng = rng or random.SystemRandom()
     factor = Accommodation.objects.filter(user=user).values_list(
         "time_factor", flat=True
@@ -308,10 +313,10 @@ def attempt_submit(
         attempt.save(
             update_fields=["state", "submitted_at", "submit_reason", "provisional", "score"]
         )
-        from quizzes.tasks import update_mastery
+        from quizzes.tasks import after_submit
 
         attempt_id = attempt.pk
-        transaction.on_commit(lambda: update_mastery.delay(attempt_id))
+        transaction.on_commit(lambda: after_submit.delay(attempt_id))
     attempt_submitted.send(sender=Attempt, attempt=attempt)
     return attempt
 

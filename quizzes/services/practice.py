@@ -26,3 +26,18 @@ def knowledge_point_practice(*, knowledge_point: KnowledgePoint) -> Quiz:
         quiz.knowledge_points.set([knowledge_point])
         quiz.save()  # a cluster's many-to-many changes are written on save
     return quiz
+
+
+@transaction.atomic
+def review_quiz() -> Quiz:
+    """The one wrong-answer review quiz; what it asks depends on each learner's notebook."""
+    quiz, _created = Quiz.objects.get_or_create(
+        kind=QuizKind.REVIEW,
+        title="错题复习",
+        defaults={
+            "question_count": 10,
+            "show_keys": ReviewTiming.IMMEDIATELY,
+            "show_score": ReviewTiming.IMMEDIATELY,
+        },
+    )
+    return quiz

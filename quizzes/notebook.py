@@ -1,0 +1,66 @@
+"""Reads of the wrong-answer notebook and the daily-practice streak."""
+
+import datetime
+
+from django.utils import timezone
+
+from courses.models import Chapter
+from quizzes.models import Attempt, AttemptState, QuizKind, ReviewCard
+
+RECENCY_DAYS = (7, 30)
+
+
+def notebook_scope(params) -> dict:
+    """The notebook's filters from a request's parameters; unknown values are ignored."""
+    scope = {}
+    if str(params.get("chapter", "")).isdigit():
+        scope["chapter"] = int(params["chapter"])
+    if params.get("type") in {"single_choice", "multiple_choice", "true_false"}:
+        scope["type"] = params["type"]
+    if str(params.get("days", "")).isdigit() and int(params["days"]) in RECENCY_DAYS:
+        scope["since"] = timezone.now() - datetime.timedelta(days=int(params["days"]))
+        scope["days"] = int(params["days"])
+    return scope
+
+
+def notebook_for(*, user, scope: dict) -> dict:
+    cards = ReviewCard.objects.filter(user=user, retired_at=None).select_related(
+        "question__chapter", "question__current_version"
+    )
+    if scope.get("chapter"):
+        cards = cards.filter(question__chapter_id=scope["chapter"])
+    if scope.get("type"):
+        cards = cards.filter(question__type=scope["type"])
+    if scope.get("since"):
+        cards = cards.filter(last_wrong_at__gte=scope["since"])
+    cards = list(cards.order_by("due")[:200])
+    now = timezone.now()
+    chapter_ids = ReviewCard.objects.filter(user=user, retired_at=None).values_list(
+        "question__chapter_id", flat=True
+    )
+    return {
+        "cards": cards,
+        "due_count": sum(1 for card in cards if card.due <= now),
+        "chapters": Chapter.objects.filter(pk__in=chapter_ids).order_by("code"),
+        "retired_count": ReviewCard.objects.filter(user=user).exclude(retired_at=None).count(),
+        "scope": scope,
+        "recency_days": RECENCY_DAYS,
+    }
+
+
+def daily_streak(*, user) -> int:
+    """Days in a row, up to today or yesterday, with a submitted daily practice."""
+    days = {
+        timezone.localtime(moment).date()
+        for moment in Attempt.objects.filter(
+            user=user, quiz__kind=QuizKind.DAILY, state=AttemptState.SUBMITTED
+        ).values_list("submitted_at", flat=True)[:400]
+    }
+    day = timezone.localdate()
+    if day not in days:
+        day -= datetime.timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= datetime.timedelta(days=1)
+    return streak

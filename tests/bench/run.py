@@ -1,0 +1,335 @@
+"""``make bench``: the answer-save path under load, mock-exam assembly, prediction quality.
+
+Runs inside ``scripts/test-services.sh`` (PostgreSQL and Redis on loopback). Writes
+``tests/bench/results.json``. Loopback only; every load phase is bounded in time.
+"""
+
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ["DEBUG"] = "false"
+
+CANDIDATES = 50
+CONNECTIONS = 50
+DURATION_S = int(os.environ.get("BENCH_SECONDS", "20"))
+WRK_THREADS = 2
+GUNICORN_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+BANK_SIZE = 10_000
+
+
+def manage(*args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_attempts(plan_path: Path) -> None:
+    """50 candidates with an open J-CA mock exam each, and the plan file wrk reads."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from lms.services import user_register
+    from quizzes.models import Quiz
+    from quizzes.services.attempts import attempt_start
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_counter (id int PRIMARY KEY, hits int)")
+        cursor.execute("TRUNCATE bench_counter")
+        cursor.execute("INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 50) g")
+    quiz = Quiz.objects.get(kind="mock_exam", subject__code="J-CA")
+    lines = []
+    for n in range(CANDIDATES):
+        user = user_register(
+            username=f"bench{n}-{secrets.token_hex(3)}", password=secrets.token_urlsafe(16)
+        )
+        token = Token.objects.create(user=user)
+        attempt, _ = attempt_start(user=user, quiz=quiz, rng=random.Random(n))
+        positions = [
+            ",".join(str(i) for i in r.option_order)
+            for r in attempt.responses.order_by("position")[:10]
+        ]
+        lines.append(f"{token.key} {attempt.pk} {';'.join(positions)}")
+    plan_path.write_text("\n".join(lines) + "\n")
+
+
+def wrk(script: Path, url: str, seconds: int, plan: Path) -> dict:
+    env = {**os.environ, "BENCH_PLAN": str(plan), "BENCH_THREADS": str(WRK_THREADS)}
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            url,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT ") :])
+    result["throughput_rps"] = round(result["requests"] / result["seconds"], 1)
+    return result
+
+
+def load_phase(plan: Path) -> dict:
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "lms.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        wrk(HERE / "bare.lua", base, 3, plan)  # warm up both paths
+        wrk(HERE / "answer_save.lua", base, 3, plan)
+        limit = wrk(HERE / "bare.lua", base, DURATION_S, plan)
+        save = wrk(HERE / "answer_save.lua", base, DURATION_S, plan)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+    return {
+        "throughput_rps": save["throughput_rps"],
+        "p50_ms": save["p50_ms"],
+        "p95_ms": save["p95_ms"],
+        "p99_ms": save["p99_ms"],
+        "errors": save["errors"] + save["non2xx"],
+        "limit_rps": limit["throughput_rps"],
+        "limit_p95_ms": limit["p95_ms"],
+        "ratio_to_limit": round(save["throughput_rps"] / limit["throughput_rps"], 3),
+    }
+
+
+def assembly_phase() -> dict:
+    """A 10,000-question bank for one subject; time and count the queries of one assembly."""
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.models import Blueprint, BlueprintSection, Chapter, ExamLevel, Subject
+    from quizzes.assembly import select_questions
+    from quizzes.models import Question, QuestionBank, QuestionVersion, Quiz
+
+    level = ExamLevel.objects.get(code="J")
+    subject, _ = Subject.objects.get_or_create(
+        code="BENCH", defaults={"level": level, "name": "基准科目", "edition": "2025"}
+    )
+    blueprint, created = Blueprint.objects.get_or_create(
+        subject=subject, defaults={"duration_minutes": 120, "pass_mark": 60}
+    )
+    if created:
+        BlueprintSection.objects.create(
+            blueprint=blueprint,
+            question_type="single_choice",
+            count=60,
+            points_each=1,
+            sort_order=0,
+        )
+        BlueprintSection.objects.create(
+            blueprint=blueprint,
+            question_type="multiple_choice",
+            count=20,
+            points_each=2,
+            sort_order=1,
+        )
+    chapters = [
+        Chapter.objects.get_or_create(
+            code=f"BENCH-{n:02d}",
+            defaults={
+                "subject": subject,
+                "number": n,
+                "name": f"第{n}章",
+                "edition": "2025",
+                "weight": Decimal(100) / 12,
+            },
+        )[0]
+        for n in range(1, 13)
+    ]
+    bank, _ = QuestionBank.objects.get_or_create(name="基准题库")
+    if not Question.objects.filter(bank=bank).exists():
+        rng = random.Random(0)
+        questions = Question.objects.bulk_create(
+            [
+                Question(
+                    bank=bank,
+                    type="single_choice" if i % 4 else "multiple_choice",
+                    chapter=chapters[i % 12],
+                    status="published",
+                    difficulty=rng.randint(1, 5),
+                    stem=f"<p>基准题 {i}</p>",
+                )
+                for i in range(BANK_SIZE)
+            ],
+            batch_size=2000,
+        )
+        versions = QuestionVersion.objects.bulk_create(
+            [
+                QuestionVersion(
+                    question=q,
+                    number=1,
+                    type=q.type,
+                    chapter=q.chapter,
+                    difficulty=q.difficulty,
+                    stem=q.stem,
+                    options=[
+                        {"id": j, "text": str(j), "correct": j == 0, "explanation": ""}
+                        for j in range(4)
+                    ],
+                )
+                for q in questions
+            ],
+            batch_size=2000,
+        )
+        for q, v in zip(questions, versions, strict=True):
+            q.current_version = v
+        Question.objects.bulk_update(questions, ["current_version"], batch_size=2000)
+    quiz, _ = Quiz.objects.get_or_create(title="基准模拟考试", kind="mock_exam", subject=subject)
+    select_questions(quiz, random.Random(1))  # warm caches
+    timings = []
+    for seed in range(10):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            slots = select_questions(quiz, random.Random(seed))
+        timings.append((time.perf_counter() - started) * 1000)
+        assert len(slots) == 80
+    timings.sort()
+    return {
+        "ms": round(timings[len(timings) // 2], 1),
+        "queries": len(ctx.captured_queries),
+        "bank_size": BANK_SIZE,
+    }
+
+
+def prediction_phase() -> dict:
+    """Simulated learners of known ability on the J-CA blueprint: score error and Brier score."""
+    import numpy as np
+
+    from quizzes import prediction
+
+    rng = np.random.default_rng(2026)
+    bank_single = rng.normal(0, 1, 400)
+    bank_multi = rng.normal(0.4, 1, 150)
+    sections = [
+        prediction.Section(60, 1.0, tuple(bank_single)),
+        prediction.Section(20, 2.0, tuple(bank_multi)),
+    ]
+    results = {}
+    for answers in (100, 300):
+        errors, briers = [], []
+        for _ in range(300):
+            theta = rng.normal(0.2, 1.0)
+            practice = rng.choice(np.concatenate([bank_single, bank_multi]), answers)
+            outcomes = (rng.random(answers) < 1 / (1 + np.exp(-(theta - practice)))).astype(float)
+            ability = prediction.estimate_ability(practice, outcomes)
+            predicted = prediction.expected_score(ability.theta, sections)
+            truth = prediction.expected_score(theta, sections)
+            errors.append(abs(predicted - truth))
+            score = 0.0
+            for section in sections:
+                b = rng.choice(section.difficulties, section.count, replace=False)
+                score += section.points * float(
+                    (rng.random(section.count) < 1 / (1 + np.exp(-(theta - b)))).sum()
+                )
+            probability = prediction.pass_probability(ability, sections, 60.0)
+            briers.append((probability - float(score >= 60)) ** 2)
+        results[f"mae_{answers}"] = round(float(np.mean(errors)), 2)
+        results[f"brier_{answers}"] = round(float(np.mean(briers)), 4)
+    return results
+
+
+def machine() -> dict:
+    cpu = ""
+    if Path("/proc/cpuinfo").exists():
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "postgresql_client": pg,
+        "platform": platform.platform(),
+    }
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it")
+    manage("migrate", "--verbosity", "0")
+    manage("load_demo")
+    import django
+
+    django.setup()
+    plan = HERE / ".plan.txt"
+    prepare_attempts(plan)
+    results = {
+        "machine": machine(),
+        "settings": {
+            "gunicorn_workers": GUNICORN_WORKERS,
+            "connections": CONNECTIONS,
+            "wrk_threads": WRK_THREADS,
+            "duration_s": DURATION_S,
+            "database": "PostgreSQL (throwaway cluster, fsync off)",
+            "django_settings": os.environ["DJANGO_SETTINGS_MODULE"],
+        },
+        "answer_save": load_phase(plan),
+        "assembly": assembly_phase(),
+        "prediction": prediction_phase(),
+    }
+    plan.unlink(missing_ok=True)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

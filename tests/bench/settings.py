@@ -1,0 +1,13 @@
+"""Benchmark settings: production, plus the bare one-row view that marks the stack's limit."""
+
+from lms.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "tests.bench.urls"
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "WARNING"},
+}
