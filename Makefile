@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 APT_PACKAGES_RUN := gettext
 APT_PACKAGES_TEST := gettext postgresql redis-server chromium fonts-noto-cjk
 
-.PHONY: help run test lint format check messages venv clean
+.PHONY: help run test bench lint format check messages venv clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ test: venv  ## Run the whole suite against PostgreSQL, Redis and a Celery worker
 	@scripts/system-packages.sh $(APT_PACKAGES_TEST)
 	$(MANAGE) compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
 	scripts/test-services.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv  ## Benchmarks (answer saves under load, assembly, prediction) -> tests/bench/results.json
+	@scripts/system-packages.sh $(APT_PACKAGES_TEST) wrk
+	scripts/test-services.sh $(BIN)/python tests/bench/run.py
 
 check: venv  ## Django checks, missing migrations and lint, as CI runs them
 	$(MANAGE) check

@@ -6,6 +6,7 @@ when the quiz's review options allow (see ``quizzes.selectors``).
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -171,22 +172,38 @@ class SaveOut(serializers.Serializer):
     review = ReviewOut(required=False)
 
 
+def _parse_save(data) -> tuple:
+    """The save payload, checked by hand: this runs on every click of every candidate."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+    errors = {}
+    seq = data.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= 2_000_000_000:
+        errors["seq"] = [_("A whole number from 1 to 2000000000 is required.")]
+    flagged = data.get("flagged")
+    if flagged is not None and not isinstance(flagged, bool):
+        errors["flagged"] = [_("Must be true, false or null.")]
+    if "answer" not in data:
+        errors["answer"] = [_("This field is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return data["answer"], seq, flagged
+
+
 class SaveAnswerApi(APIView):
     """The hottest endpoint: one answer of an open attempt, idempotent per sequence number."""
 
     @extend_schema(request=SaveIn, responses=SaveOut, summary="Save one answer")
     def put(self, request, attempt_id: int, position: int):
-        incoming = SaveIn(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
+        answer, seq, flagged = _parse_save(request.data)
         try:
             result = attempt_services.response_save(
                 user=request.user,
                 attempt_id=attempt_id,
                 position=position,
-                answer=data["answer"],
-                seq=data["seq"],
-                flagged=data["flagged"],
+                answer=answer,
+                seq=seq,
+                flagged=flagged,
             )
         except attempt_services.AttemptNotFound as error:
             raise NotFound() from error
@@ -201,8 +218,8 @@ class SaveAnswerApi(APIView):
             ) from error
         body = {"seq": result.seq, "saved_at": result.saved_at, "stale": result.stale}
         if result.review is not None:
-            body["review"] = result.review
-        return Response(SaveOut(body).data)
+            body["review"] = ReviewOut(result.review).data
+        return Response(body)
 
 
 class SubmitApi(APIView):

@@ -160,6 +160,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and
+# the wrong-answer notebook after each submit). A worker per queue scales each on its own.
+CELERY_TASK_ROUTES = {
+    "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
+    "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
+    "quizzes.tasks.after_submit": {"queue": "analysis"},
+}
 # Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TIMEZONE = TIME_ZONE

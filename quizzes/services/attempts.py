@@ -31,6 +31,7 @@ from quizzes.models import (
     SubmitReason,
 )
 from quizzes.models.bank import CHOICE_TYPES
+from quizzes.services import answer_store
 from quizzes.signals import attempt_submitted
 
 
@@ -162,30 +163,6 @@ def attempt_is_overdue(attempt: Attempt, now: datetime.datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + _grace()
 
 
-# What the save path reads: the response, its attempt's state and clock, the quiz's review and
-# scoring rules, and the version's type, options and parts. Never the stems.
-SAVE_FIELDS = (
-    "id",
-    "seq",
-    "saved_at",
-    "points",
-    "max_points",
-    "option_order",
-    "answer",
-    "attempt__id",
-    "attempt__state",
-    "attempt__deadline",
-    "attempt__user_id",
-    "attempt__quiz__id",
-    "attempt__quiz__show_keys",
-    "attempt__quiz__multiple_choice_rule",
-    "version__id",
-    "version__type",
-    "version__options",
-    "version__parts",
-)
-
-
 def _validate_answer(response: Response, answer) -> list | None:
     if answer is None or answer == []:
         return None
@@ -226,41 +203,41 @@ def response_save(
     """Save one answer of an open attempt (idempotent per sequence number)."""
     now = now or timezone.now()
     with transaction.atomic():
-        response = (
-            Response.objects.select_related("attempt__quiz", "version")
-            .select_for_update(of=("attempt",), no_key=True)
-            .only(*SAVE_FIELDS)
-            .filter(attempt_id=attempt_id, attempt__user=user, position=position)
-            .first()
+        row = answer_store.read_for_update(
+            attempt_id=attempt_id, position=position, user_id=user.pk
         )
-        if response is None:
+        if row is None:
             raise AttemptNotFound
-        attempt = response.attempt
-        if attempt.state != AttemptState.IN_PROGRESS:
+        response = row.response
+        if row.state != AttemptState.IN_PROGRESS:
             raise AttemptClosed(_("This attempt has been submitted; answers can no longer change."))
-        if attempt_is_overdue(attempt, now):
+        if row.deadline is not None and now > row.deadline + _grace():
             raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
         if seq <= response.seq:
             return SaveResult(seq=response.seq, saved_at=response.saved_at or now, stale=True)
-        immediate = attempt.quiz.show_keys == ReviewTiming.IMMEDIATELY
+        immediate = row.show_keys == ReviewTiming.IMMEDIATELY
         if immediate and response.points is not None:
             raise AnswerLocked(_("This answer was already checked and cannot change."))
         value = _validate_answer(response, answer)
-        fields = {"answer": value, "seq": seq, "saved_at": now}
-        if flagged is not None:
-            fields["flagged"] = flagged
         review = None
-        if immediate and value is not None and response.version.type in CHOICE_TYPES:
+        graded = immediate and value is not None and response.version.type in CHOICE_TYPES
+        if graded:
             response.answer = value
-            response.points = fields["points"] = _score(response, attempt.quiz.multiple_choice_rule)
-            fields["graded_at"] = now
+            response.points = _score(response, row.multiple_choice_rule)
             review = _review_of(response)
         # The sequence check is repeated in the update itself: the read above may predate a
         # newer save that committed while this one waited for the attempt's lock.
-        guard = {"pk": response.pk, "seq__lt": seq}
-        if immediate:
-            guard["points__isnull"] = True
-        if not Response.objects.filter(**guard).update(**fields):
+        written = answer_store.write(
+            response_id=response.pk,
+            answer=value,
+            seq=seq,
+            saved_at=now,
+            flagged=flagged,
+            points=response.points if graded else None,
+            graded=graded,
+            locked_when_graded=immediate,
+        )
+        if not written:
             current = Response.objects.only("seq", "saved_at").get(pk=response.pk)
             return SaveResult(seq=current.seq, saved_at=current.saved_at or now, stale=True)
     return SaveResult(seq=seq, saved_at=now, stale=False, review=review)
