@@ -1,11 +1,12 @@
 """Authoring screens: question banks, questions (with preview as candidates see it), quizzes."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from quizzes.forms import QuestionForm
 from quizzes.models import Question, QuestionBank, Quiz
@@ -25,8 +26,21 @@ class QuestionBankViewSet(SnippetViewSet):
 register_permission_policy(Question, QuestionPermissionPolicy(Question))
 
 
+class OwnBankEditView(EditView):
+    """Wagtail checks the model permission; a trainer must also author the question's bank."""
+
+    def get_object(self, queryset=None):
+        question = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", question
+        ):
+            raise PermissionDenied
+        return question
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
+    edit_view_class = OwnBankEditView
     icon = "help"
     list_display = ["__str__", "type", "chapter", "difficulty", "status"]
     list_filter = {
