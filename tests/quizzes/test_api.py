@@ -169,3 +169,15 @@ def test_save_runs_a_fixed_number_of_queries(api, candidate, mock_exam):
         counts.append(len(ctx.captured_queries))
     assert len(set(counts)) == 1
     assert counts[0] <= 4  # savepoint/lock read, update (plus transaction bookkeeping)
+
+
+def test_attempt_page_source_carries_no_keys(login, candidate, mock_exam):
+    client = login(candidate)
+    response = client.post(f"/quizzes/{mock_exam.pk}/start/")
+    html = client.get(response["Location"]).content.decode()
+    attempt = Attempt.objects.get(user=candidate)
+    payload = html.split('id="attempt-data"', 1)[1].split("</script>", 1)[0]
+    assert '"questions"' in payload
+    assert '"review"' not in payload and '"correct"' not in payload and "key_points" not in payload
+    for secret in secrets_of(attempt.pk):
+        assert secret not in html
