@@ -3,26 +3,12 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Sum
 
 from courses.models import CoursePage, LessonPage, LessonProgress, StudyTime
+from tests.e2e.browser import log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return live_server.url
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "qihang-demo")
-    page.click("button[type=submit].primary")
-    page.wait_for_url(re.compile(r"/learning/$"))
 
 
 def test_candidate_enrols_reads_completes_and_sees_progress(page, demo, settings):
