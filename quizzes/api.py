@@ -72,6 +72,7 @@ class ReviewOut(serializers.Serializer):
     option_explanations = serializers.DictField(child=serializers.CharField(allow_blank=True))
     key_points = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
     points_awarded = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+    knowledge_point = serializers.IntegerField(allow_null=True)
     correct = serializers.BooleanField(allow_null=True)
 
 

@@ -73,6 +73,7 @@ def review_of(response) -> dict:
         "option_explanations": {oid: options[oid]["explanation"] for oid in response.option_order},
         "key_points": [part["key_points"] for part in version.parts],
         "points_awarded": response.points,
+        "knowledge_point": (version.knowledge_point_ids or [None])[0],
         "correct": (
             response.points == response.max_points
             if version.type in CHOICE_TYPES and response.points is not None

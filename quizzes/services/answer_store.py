@@ -20,7 +20,7 @@ from quizzes.models import QuestionVersion, Response
 _READ = """
 SELECT r.id, r.seq, r.saved_at, r.points, r.max_points, r.option_order,
        a.state, a.deadline, q.show_keys, q.multiple_choice_rule,
-       v.type, v.options, v.parts, v.explanation
+       v.type, v.options, v.parts, v.explanation, v.knowledge_point_ids
 FROM quizzes_response r
 JOIN quizzes_attempt a ON a.id = r.attempt_id
 JOIN quizzes_quiz q ON q.id = a.quiz_id
@@ -89,9 +89,14 @@ def read_for_update(*, attempt_id: int, position: int, user_id: int) -> Row | No
         options,
         parts,
         explanation,
+        knowledge_point_ids,
     ) = found
     version = QuestionVersion(
-        type=version_type, options=_json(options), parts=_json(parts), explanation=explanation
+        type=version_type,
+        options=_json(options),
+        parts=_json(parts),
+        explanation=explanation,
+        knowledge_point_ids=_json(knowledge_point_ids),
     )
     response = Response(
         id=pk,

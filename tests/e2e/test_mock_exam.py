@@ -86,3 +86,20 @@ def test_time_running_out_submits_what_was_answered(page, demo):
     assert attempt.state == "submitted" and attempt.submit_reason == "deadline"
     assert set(saved_answers(attempt)) == {1, 2}
     assert "自动提交" in page.inner_text("main") or "automatically" in page.inner_text("main")
+
+
+def test_practice_explains_each_answer_and_offers_a_similar_question(page, demo):
+    log_in(page, demo)
+    quiz = Quiz.objects.filter(kind="practice", subject__code="J-CA").first()
+    page.goto(f"{demo}/quizzes/")
+    page.click(f"button[data-quiz='{quiz.pk}']")
+    page.click("#question .option >> nth=0")
+    page.wait_for_selector("#question .explanation")
+    page.snap("checked")
+    assert page.locator("#question .option.correct").count() >= 1  # the key is shown now
+    assert page.locator("#question input:disabled").count() >= 4  # and the answer is final
+    page.click("#similar")
+    page.wait_for_selector("#question .option")
+    new = Attempt.objects.filter(user__username="candidate").order_by("-pk").first()
+    assert new.quiz.title.startswith("考点练习")
+    assert new.quiz.knowledge_points.count() == 1

@@ -184,6 +184,19 @@
       const body = document.createElement("div");
       body.innerHTML = q.review.explanation;  // authored rich text
       verdict.appendChild(body);
+      if (q.review.knowledge_point && app.dataset.similarUrl) {
+        // "Try a similar question": practice on the same knowledge point.
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = app.dataset.similarUrl.replace("/0/", "/" + q.review.knowledge_point + "/");
+        const token = document.createElement("input");
+        token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = csrf;
+        const button = document.createElement("button");
+        button.type = "submit"; button.className = "button"; button.id = "similar";
+        button.textContent = text.similar;
+        form.append(token, button);
+        verdict.appendChild(form);
+      }
       box.appendChild(verdict);
     }
     el("flag").setAttribute("aria-pressed", q.flagged ? "true" : "false");
