@@ -38,6 +38,8 @@ urlpatterns = [
     path("quizzes/", quiz_views.quiz_list, name="quiz-list"),
     path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),
     path("quizzes/readiness/", quiz_views.readiness, name="readiness"),
+    path("quizzes/grading/", quiz_views.grading_list, name="grading"),
+    path("quizzes/grading/<int:response_id>/", quiz_views.grade_response, name="grade-response"),
     path("quizzes/notebook/", quiz_views.notebook, name="notebook"),
     path("quizzes/notebook/review/", quiz_views.notebook_review, name="notebook-review"),
     path(

@@ -1,15 +1,20 @@
 """HTML pages of quizzes: the list, taking an attempt, and its result."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import KnowledgePoint
 from quizzes import selectors
 from quizzes.dashboard import dashboard_for
+from quizzes.grading import grading_queue, parse_part_points
 from quizzes.models import AttemptState, Quiz
 from quizzes.notebook import notebook_for, notebook_scope
 from quizzes.services import attempts as attempt_services
@@ -60,6 +65,79 @@ def notebook_review(request):
         messages.info(request, " ".join(error.messages))
         return redirect("notebook")
     return redirect("attempt", attempt_id=attempt.pk)
+
+
+def _grader(request):
+    if not request.user.has_perm("quizzes.change_response"):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def grading_list(request):
+    grader = _grader(request)
+    quiz_id = request.GET.get("quiz", "")
+    queue = grading_queue(grader=grader, quiz_id=int(quiz_id) if quiz_id.isdigit() else None)
+    return render(
+        request,
+        "quizzes/grading_list.html",
+        {
+            "queue": queue[:200],
+            "count": queue.count(),
+            "blind": request.GET.get("blind") == "1",
+            "quizzes": Quiz.objects.filter(attempts__responses__in=queue).distinct(),
+            "current_quiz": quiz_id,
+        },
+    )
+
+
+@login_required
+def grade_response(request, response_id: int):
+    grader = _grader(request)
+    response = get_object_or_404(grading_queue(grader=grader), pk=response_id)
+    blind = request.GET.get("blind") == "1"
+    error = None
+    if request.method == "POST":
+        values = [request.POST.get(f"part-{i}", "") for i in range(len(response.version.parts))]
+        try:
+            part_points = parse_part_points(response, values)
+            attempt_services.response_grade(
+                grader=grader,
+                response=response,
+                points=sum(part_points, Decimal(0)),
+                feedback=request.POST.get("feedback", "")[:5000],
+                part_points=part_points,
+            )
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
+        else:
+            messages.success(request, _("Marked."))
+            following = grading_queue(grader=grader).first()
+            suffix = "?blind=1" if blind else ""
+            if following is None:
+                return redirect(reverse("grading") + suffix)
+            return redirect(reverse("grade-response", args=[following.pk]) + suffix)
+    answers = response.answer or []
+    parts = [
+        {
+            "index": i,
+            "prompt": part["prompt"],
+            "points": part["points"],
+            "key_points": part["key_points"],
+            "answer": answers[i] if i < len(answers) else "",
+        }
+        for i, part in enumerate(response.version.parts)
+    ]
+    return render(
+        request,
+        "quizzes/grade.html",
+        {
+            "response": response,
+            "parts": parts,
+            "blind": blind,
+            "error": error,
+        },
+    )
 
 
 @login_required

@@ -124,6 +124,7 @@ class Response(models.Model):
         related_name="+",
     )
     feedback = models.TextField(blank=True)
+    part_points = models.JSONField(null=True, blank=True)  # a marker's points per sub-question
 
     class Meta:
         verbose_name = _("response")

@@ -332,7 +332,14 @@ def attempts_submit_overdue(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
-def response_grade(*, grader, response: Response, points: Decimal, feedback: str = "") -> Attempt:
+def response_grade(
+    *,
+    grader,
+    response: Response,
+    points: Decimal,
+    feedback: str = "",
+    part_points: list[Decimal] | None = None,
+) -> Attempt:
     """A marker's points for a human-marked answer; the attempt's score follows."""
     if points < 0 or points > response.max_points:
         raise ValidationError(
@@ -345,7 +352,11 @@ def response_grade(*, grader, response: Response, points: Decimal, feedback: str
         if attempt.state != AttemptState.SUBMITTED:
             raise ValidationError(_("Only submitted attempts are marked."))
         Response.objects.filter(pk=response.pk).update(
-            points=points, feedback=feedback, graded_by=grader, graded_at=timezone.now()
+            points=points,
+            feedback=feedback,
+            graded_by=grader,
+            graded_at=timezone.now(),
+            part_points=[str(p) for p in part_points] if part_points is not None else None,
         )
         rows = list(attempt.responses.values_list("points", flat=True))
         attempt.provisional = any(value is None for value in rows)
