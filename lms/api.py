@@ -27,6 +27,9 @@ urlpatterns = [
         name="lesson-heartbeat",
     ),
     path("quizzes/", quizzes_api.QuizListApi.as_view(), name="quiz-list"),
+    path("readiness/", quizzes_api.ReadinessApi.as_view(), name="readiness"),
+    path("notebook/", quizzes_api.NotebookApi.as_view(), name="notebook"),
+    path("notebook/review/", quizzes_api.NotebookReviewApi.as_view(), name="notebook-review"),
     path(
         "quizzes/<int:quiz_id>/attempts/",
         quizzes_api.StartAttemptApi.as_view(),

@@ -15,8 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from quizzes import selectors
+from quizzes.dashboard import dashboard_for
 from quizzes.models import Quiz, QuizKind
+from quizzes.notebook import notebook_for, notebook_scope
 from quizzes.services import attempts as attempt_services
+from quizzes.services.practice import review_quiz
 
 
 class QuizOut(serializers.ModelSerializer):
@@ -229,3 +232,106 @@ class SubmitApi(APIView):
         attempt = _own_attempt(request, attempt_id)
         attempt = attempt_services.attempt_submit(attempt=attempt)
         return Response(AttemptOut(selectors.attempt_payload(attempt)).data)
+
+
+class ChapterMasteryOut(serializers.Serializer):
+    chapter = serializers.CharField(source="chapter.code")
+    name = serializers.CharField(source="chapter.display_name")
+    percent = serializers.IntegerField(allow_null=True)
+    coverage = serializers.IntegerField(help_text="knowledge points with answers")
+
+
+class WeakPointOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    mastery = serializers.FloatField()
+
+
+class SubjectReadinessOut(serializers.Serializer):
+    subject = serializers.CharField(source="subject.code")
+    name = serializers.CharField(source="subject.display_name")
+    predicted_score = serializers.FloatField(allow_null=True)
+    pass_mark = serializers.FloatField(allow_null=True)
+    total_points = serializers.FloatField(allow_null=True)
+    pass_probability = serializers.FloatField(allow_null=True)
+    answers = serializers.IntegerField()
+    chapters = ChapterMasteryOut(many=True)
+    weakest = serializers.SerializerMethodField()
+
+    def get_weakest(self, readiness) -> list[dict]:
+        return WeakPointOut(
+            [
+                {"code": kp.code, "name": kp.display_name, "mastery": round(level, 3)}
+                for kp, level in readiness.weakest
+            ],
+            many=True,
+        ).data
+
+
+class ReadinessOut(serializers.Serializer):
+    days_to_exam = serializers.IntegerField(allow_null=True)
+    subjects = SubjectReadinessOut(many=True)
+
+
+class ReadinessApi(APIView):
+    @extend_schema(
+        responses=ReadinessOut,
+        summary="My mastery by chapter, weakest points and predicted score per subject",
+    )
+    def get(self, request):
+        return Response(ReadinessOut(dashboard_for(user=request.user)).data)
+
+
+class NotebookCardOut(serializers.Serializer):
+    question = serializers.IntegerField(source="question_id")
+    chapter = serializers.CharField(source="question.chapter.code")
+    type = serializers.CharField(source="question.type")
+    due = serializers.DateTimeField()
+    lapses = serializers.IntegerField()
+    correct_streak = serializers.IntegerField()
+    last_wrong_at = serializers.DateTimeField()
+
+
+class NotebookOut(serializers.Serializer):
+    due_count = serializers.IntegerField()
+    retired_count = serializers.IntegerField()
+    cards = NotebookCardOut(many=True)
+
+
+NOTEBOOK_FILTERS = [
+    OpenApiParameter("chapter", int, description="chapter id"),
+    OpenApiParameter("type", enum=["single_choice", "multiple_choice", "true_false"]),
+    OpenApiParameter("days", int, enum=[7, 30], description="wrong within the last N days"),
+]
+
+
+class NotebookApi(APIView):
+    @extend_schema(
+        parameters=NOTEBOOK_FILTERS, responses=NotebookOut, summary="My wrong-answer notebook"
+    )
+    def get(self, request):
+        return Response(
+            NotebookOut(
+                notebook_for(user=request.user, scope=notebook_scope(request.query_params))
+            ).data
+        )
+
+
+class NotebookReviewApi(APIView):
+    @extend_schema(
+        parameters=NOTEBOOK_FILTERS,
+        request=None,
+        responses={200: AttemptOut, 201: AttemptOut},
+        summary="Start (or resume) a review of my notebook's due questions",
+    )
+    def post(self, request):
+        try:
+            attempt, created = attempt_services.attempt_start(
+                user=request.user, quiz=review_quiz(), scope=notebook_scope(request.query_params)
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"notebook": error.messages}) from error
+        return Response(
+            AttemptOut(selectors.attempt_payload(attempt)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -106,3 +106,21 @@ def test_notebook_page_lists_due_questions_and_starts_a_review(login, candidate,
     response = client.post("/quizzes/notebook/review/")
     assert response.status_code == 302 and "/attempts/" in response["Location"]
     assert client.get("/quizzes/notebook/?chapter=abc&type=evil&days=999").status_code == 200
+
+
+def test_notebook_and_readiness_in_the_api_are_mine_only(api, candidate, other_candidate, practice):
+    _take(candidate, practice, right={1})
+    api.force_authenticate(candidate)
+    notebook = api.get("/api/v1/notebook/").json()
+    assert len(notebook["cards"]) == 4 and notebook["due_count"] == 0
+    assert len(api.get("/api/v1/notebook/", {"type": "multiple_choice"}).json()["cards"]) <= 4
+    readiness = api.get("/api/v1/readiness/").json()
+    subject = readiness["subjects"][0]
+    assert subject["predicted_score"] is not None and 0 <= subject["pass_probability"] <= 1
+    assert subject["weakest"][0]["mastery"] == pytest.approx(0.2)
+    review = api.post("/api/v1/notebook/review/")
+    assert review.status_code == 201 and len(review.json()["questions"]) == 4
+    api.force_authenticate(other_candidate)
+    assert api.get("/api/v1/notebook/").json()["cards"] == []
+    assert api.get("/api/v1/readiness/").json()["subjects"] == []
+    assert api.post("/api/v1/notebook/review/").status_code == 400
