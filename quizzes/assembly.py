@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Blueprint, Chapter, QuestionType
 from quizzes.models import Question, QuestionStatus, QuestionVersion, Quiz, QuizKind
+from quizzes.notebook import notebook_cards
 from quizzes.services.questions import default_points
 
 CHOICE_TYPE_VALUES = [
@@ -148,19 +150,7 @@ def select_questions(
 
 def select_for_review(quiz: Quiz, user, rng: random.Random, scope: dict) -> list[Slot]:
     """Due questions of the learner's wrong-answer notebook, soonest first (then the rest)."""
-    from django.utils import timezone
-
-    from quizzes.models import ReviewCard
-
-    cards = ReviewCard.objects.filter(
-        user=user, retired_at=None, question__status=QuestionStatus.PUBLISHED
-    )
-    if scope.get("chapter"):
-        cards = cards.filter(question__chapter_id=scope["chapter"])
-    if scope.get("type"):
-        cards = cards.filter(question__type=scope["type"])
-    if scope.get("since"):
-        cards = cards.filter(last_wrong_at__gte=scope["since"])
+    cards = notebook_cards(user=user, scope=scope).filter(question__status=QuestionStatus.PUBLISHED)
     now = timezone.now()
     rows = list(
         cards.order_by("due").values_list("question__current_version_id", "due")[

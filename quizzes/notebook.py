@@ -23,17 +23,24 @@ def notebook_scope(params) -> dict:
     return scope
 
 
-def notebook_for(*, user, scope: dict) -> dict:
-    cards = ReviewCard.objects.filter(user=user, retired_at=None).select_related(
-        "question__chapter", "question__current_version"
-    )
+def notebook_cards(*, user, scope: dict):
+    """The learner's open notebook cards (not yet retired), narrowed by the notebook's filters."""
+    cards = ReviewCard.objects.filter(user=user, retired_at=None)
     if scope.get("chapter"):
         cards = cards.filter(question__chapter_id=scope["chapter"])
     if scope.get("type"):
         cards = cards.filter(question__type=scope["type"])
     if scope.get("since"):
         cards = cards.filter(last_wrong_at__gte=scope["since"])
-    cards = list(cards.order_by("due")[:200])
+    return cards
+
+
+def notebook_for(*, user, scope: dict) -> dict:
+    cards = list(
+        notebook_cards(user=user, scope=scope)
+        .select_related("question__chapter", "question__current_version")
+        .order_by("due")[:200]
+    )
     now = timezone.now()
     chapter_ids = ReviewCard.objects.filter(user=user, retired_at=None).values_list(
         "question__chapter_id", flat=True

@@ -59,28 +59,23 @@ def _grace() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.QUIZ_SAVE_GRACE_SECONDS)
 
 
-def _time_limit(quiz: Quiz) -> int | None:
+def _blueprint_of(quiz: Quiz) -> Blueprint | None:
+    """A mock exam's blueprint: where its duration and pass mark come from."""
+    if quiz.kind == QuizKind.MOCK_EXAM and quiz.subject_id:
+        return Blueprint.objects.filter(subject_id=quiz.subject_id).first()
+    return None
+
+
+def _time_limit(quiz: Quiz, blueprint: Blueprint | None) -> int | None:
     if quiz.time_limit_minutes:
         return quiz.time_limit_minutes
-    if quiz.kind == QuizKind.MOCK_EXAM and quiz.subject_id:
-        return (
-            Blueprint.objects.filter(subject_id=quiz.subject_id)
-            .values_list("duration_minutes", flat=True)
-            .first()
-        )
-    return None
+    return blueprint.duration_minutes if blueprint else None
 
 
-def _pass_mark(quiz: Quiz, max_score: Decimal) -> Decimal | None:
+def _pass_mark(quiz: Quiz, blueprint: Blueprint | None, max_score: Decimal) -> Decimal | None:
     if quiz.pass_percent is not None:
         return (max_score * quiz.pass_percent / 100).quantize(Decimal("0.01"))
-    if quiz.kind == QuizKind.MOCK_EXAM and quiz.subject_id:
-        return (
-            Blueprint.objects.filter(subject_id=quiz.subject_id)
-            .values_list("pass_mark", flat=True)
-            .first()
-        )
-    return None
+    return blueprint.pass_mark if blueprint else None
 
 
 def attempt_start(
@@ -112,7 +107,8 @@ def attempt_start(
     factor = Accommodation.objects.filter(user=user).values_list(
         "time_factor", flat=True
     ).first() or Decimal("1.00")
-    minutes = _time_limit(quiz)
+    blueprint = _blueprint_of(quiz)
+    minutes = _time_limit(quiz, blueprint)
     deadline = now + datetime.timedelta(minutes=float(minutes * factor)) if minutes else None
     max_score = sum((slot.points for slot in slots), Decimal(0))
     try:
@@ -125,7 +121,7 @@ def attempt_start(
                 deadline=deadline,
                 time_factor=factor,
                 max_score=max_score,
-                pass_mark=_pass_mark(quiz, max_score),
+                pass_mark=_pass_mark(quiz, blueprint, max_score),
             )
             Response.objects.bulk_create(
                 [
