@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.authentication import TokenAuthentication, token_from_header
 from quizzes import selectors
 from quizzes.dashboard import dashboard_for
 from quizzes.models import Quiz, QuizKind
@@ -195,14 +197,36 @@ def _parse_save(data) -> tuple:
 
 
 class SaveAnswerApi(APIView):
-    """The hottest endpoint: one answer of an open attempt, idempotent per sequence number."""
+    """The hottest endpoint: one answer of an open attempt, idempotent per sequence number.
 
-    @extend_schema(request=SaveIn, responses=SaveOut, summary="Save one answer")
+    An API token is checked inside the save's own read (one statement fewer per save), so DRF
+    authenticates only browser sessions here, with their CSRF check.
+    """
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = []
+
+    def get_authenticate_header(self, request):
+        return TokenAuthentication.keyword
+
+    @extend_schema(
+        request=SaveIn,
+        responses=SaveOut,
+        summary="Save one answer",
+        auth=[{"cookieAuth": []}, {"tokenAuth": []}],
+    )
     def put(self, request, attempt_id: int, position: int):
+        token = token_from_header(request)
+        user = None
+        if token is None:
+            if not request.user.is_authenticated:
+                raise NotAuthenticated()
+            user = request.user
         answer, seq, flagged = _parse_save(request.data)
         try:
             result = attempt_services.response_save(
-                user=request.user,
+                user=user,
+                token=token,
                 attempt_id=attempt_id,
                 position=position,
                 answer=answer,
@@ -210,6 +234,8 @@ class SaveAnswerApi(APIView):
                 flagged=flagged,
             )
         except attempt_services.AttemptNotFound as error:
+            if token is not None:
+                TokenAuthentication().authenticate_credentials(token)  # 401 for a bad token
             raise NotFound() from error
         except (attempt_services.AttemptClosed, attempt_services.AnswerLocked) as error:
             return Response(

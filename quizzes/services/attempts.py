@@ -1,10 +1,11 @@
 """The attempt engine: start (or resume), save answers, submit, auto-submit, grade.
 
 Saving an answer is the hottest path of the platform (every click of every candidate in a mock
-exam), so it runs two statements: one read that also locks the attempt row against a
-simultaneous submit, and one conditional update. A save carries the client's sequence number;
-an older save arriving late never overwrites a newer one. A submit locks the same row, so an
-answer is either acknowledged and graded, or refused — never acknowledged and lost.
+exam), so it runs two plain statements and no transaction: a read, and an update that re-checks
+in the same statement that the attempt is still open (see ``answer_store``). A save carries the
+client's sequence number; an older save arriving late never overwrites a newer one. A submit
+locks the attempt row and the update waits for it, so an answer is either acknowledged and
+graded, or refused — never acknowledged and lost.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Blueprint
+from lms.db import is_postgresql
 from quizzes import assembly, scoring
 from quizzes.models import (
     Accommodation,
@@ -53,6 +55,9 @@ class SaveResult:
     saved_at: datetime.datetime
     stale: bool  # an equal or newer save had already arrived; nothing changed
     review: dict | None = None  # practice with immediate feedback: the checked answer's review
+
+
+MAX_TEXT_ANSWER = 20_000  # characters per part of a written answer
 
 
 def _grace() -> datetime.timedelta:
@@ -181,14 +186,31 @@ def _validate_answer(response: Response, answer) -> list | None:
         return sorted(set(answer))
     if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer):
         raise ValidationError({"answer": _("Give one text per sub-question.")})
-    if len(answer) > len(response.version.parts) or any(len(text) > 20_000 for text in answer):
+    too_long = any(len(text) > MAX_TEXT_ANSWER for text in answer)
+    if len(answer) > len(response.version.parts) or too_long:
         raise ValidationError({"answer": _("Too many or too long answers for this question.")})
     return answer
 
 
+def _answer_shape(answer) -> tuple[str, list | None] | None:
+    """What a submitted answer looks like before its question is known: ("clear", None),
+    ("choice", sorted unique ids), ("text", texts); None when it is neither (the general path
+    then explains what is wrong)."""
+    if answer is None or answer == []:
+        return "clear", None
+    if not isinstance(answer, list):
+        return None
+    if all(isinstance(item, int) and not isinstance(item, bool) for item in answer):
+        return "choice", sorted(set(answer))
+    if all(isinstance(item, str) and len(item) <= MAX_TEXT_ANSWER for item in answer):
+        return "text", answer
+    return None
+
+
 def response_save(
     *,
-    user,
+    user=None,
+    token: str | None = None,
     attempt_id: int,
     position: int,
     answer,
@@ -196,47 +218,83 @@ def response_save(
     flagged: bool | None = None,
     now: datetime.datetime | None = None,
 ) -> SaveResult:
-    """Save one answer of an open attempt (idempotent per sequence number)."""
+    """Save one answer of an open attempt (idempotent per sequence number).
+
+    The learner is ``user``, or the holder of the API ``token``, which is then checked in the
+    same statement that reads the answer (an unknown token finds no attempt).
+    """
     now = now or timezone.now()
-    with transaction.atomic():
-        row = answer_store.read_for_update(
-            attempt_id=attempt_id, position=position, user_id=user.pk
-        )
-        if row is None:
-            raise AttemptNotFound
-        response = row.response
-        if row.state != AttemptState.IN_PROGRESS:
-            raise AttemptClosed(_("This attempt has been submitted; answers can no longer change."))
-        if row.deadline is not None and now > row.deadline + _grace():
-            raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
-        if seq <= response.seq:
-            return SaveResult(seq=response.seq, saved_at=response.saved_at or now, stale=True)
-        immediate = row.show_keys == ReviewTiming.IMMEDIATELY
-        if immediate and response.points is not None:
-            raise AnswerLocked(_("This answer was already checked and cannot change."))
-        value = _validate_answer(response, answer)
-        review = None
-        graded = immediate and value is not None and response.version.type in CHOICE_TYPES
-        if graded:
-            response.answer = value
-            response.points = _score(response, row.multiple_choice_rule)
-            review = _review_of(response)
-        # The sequence check is repeated in the update itself: the read above may predate a
-        # newer save that committed while this one waited for the attempt's lock.
-        written = answer_store.write(
-            response_id=response.pk,
-            answer=value,
+    owner = {"token": token} if user is None else {"user_id": user.pk}
+    shape = _answer_shape(answer)
+    if shape is not None and is_postgresql():
+        stored = answer_store.write_if_fits(
+            attempt_id=attempt_id,
+            position=position,
+            user_id=owner.get("user_id"),
+            token=token,
+            shape=shape[0],
+            answer=shape[1],
             seq=seq,
             saved_at=now,
+            open_until=now - _grace(),
             flagged=flagged,
-            points=response.points if graded else None,
-            graded=graded,
-            locked_when_graded=immediate,
         )
-        if not written:
-            current = Response.objects.only("seq", "saved_at").get(pk=response.pk)
-            return SaveResult(seq=current.seq, saved_at=current.saved_at or now, stale=True)
+        if stored:
+            return SaveResult(seq=seq, saved_at=now, stale=False)
+    # The general path: find out why the one-statement save refused (or, in practice with
+    # immediate feedback, check the answer first), then store with the same re-checks.
+    row = answer_store.read(attempt_id=attempt_id, position=position, **owner)
+    if row is None:
+        raise AttemptNotFound
+    response = row.response
+    immediate = _refuse_or_none(row, seq, now)
+    if immediate is None:
+        return SaveResult(seq=response.seq, saved_at=response.saved_at or now, stale=True)
+    value = _validate_answer(response, answer)
+    review = None
+    graded = immediate and value is not None and response.version.type in CHOICE_TYPES
+    if graded:
+        response.answer = value
+        response.points = _score(response, row.multiple_choice_rule)
+        review = _review_of(response)
+    written = answer_store.write(
+        attempt_id=attempt_id,
+        open_until=now - _grace(),
+        response_id=response.pk,
+        answer=value,
+        seq=seq,
+        saved_at=now,
+        flagged=flagged,
+        points=response.points if graded else None,
+        graded=graded,
+        locked_when_graded=immediate,
+    )
+    if not written:
+        # Something changed since the read: a submit, a newer save or a checked answer. Read
+        # again and answer as if this save had arrived after it.
+        row = answer_store.read(attempt_id=attempt_id, position=position, **owner)
+        if row is None:
+            raise AttemptNotFound
+        if _refuse_or_none(row, seq, now) is not None:
+            # Nothing explains the refusal: never acknowledge an answer that was not stored.
+            raise RuntimeError(f"answer {attempt_id}/{position} was neither stored nor refused")
+        return SaveResult(seq=row.response.seq, saved_at=row.response.saved_at or now, stale=True)
     return SaveResult(seq=seq, saved_at=now, stale=False, review=review)
+
+
+def _refuse_or_none(row: answer_store.Row, seq: int, now: datetime.datetime) -> bool | None:
+    """Raise if the attempt no longer takes this answer; None if the save is stale; otherwise
+    whether the quiz checks answers at once (practice with immediate feedback)."""
+    if row.state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_("This attempt has been submitted; answers can no longer change."))
+    if row.deadline is not None and now > row.deadline + _grace():
+        raise AttemptClosed(_("Time is up: answers after the deadline are not accepted."))
+    if seq <= row.response.seq:
+        return None
+    immediate = row.show_keys == ReviewTiming.IMMEDIATELY
+    if immediate and row.response.points is not None:
+        raise AnswerLocked(_("This answer was already checked and cannot change."))
+    return immediate
 
 
 def _review_of(response: Response) -> dict:

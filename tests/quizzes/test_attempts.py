@@ -262,3 +262,45 @@ def test_human_marked_answers_make_the_score_provisional_until_graded(candidate,
         grader=trainer, response=response, points=Decimal(15), feedback="要点基本完整"
     )
     assert not attempt.provisional and attempt.score == Decimal(15)
+
+
+def test_every_kind_of_unfitting_answer_is_refused_with_its_reason(candidate, subject):
+    """On PostgreSQL a save is first tried as one guarded statement; whatever that statement
+    refuses must be refused by the general path too, with the reason, and nothing stored."""
+    chapter = subject.chapters.first()
+    single = question(chapter=chapter)
+    other = question(chapter=chapter)
+    case = question(chapter=chapter, type="case_analysis", options=0, parts=(Decimal(5),) * 2)
+    quiz = Quiz.objects.create(title="混合", kind="chapter_test", subject=subject)
+    attempt = Attempt.objects.create(
+        quiz=quiz, user=candidate, number=1, started_at=timezone.now(), max_score=Decimal(12)
+    )
+    for position, q in enumerate((single, case), start=1):
+        Response.objects.create(
+            attempt=attempt,
+            position=position,
+            version=q.current_version,
+            max_points=Decimal(1),
+            option_order=[o["id"] for o in q.current_version.options],
+        )
+    own = [o["id"] for o in single.current_version.options]
+    foreign = other.current_version.options[0]["id"]
+    cases = [
+        (1, [foreign], "not part of this question"),
+        (1, own[:2], "one option"),
+        (1, ["甲"], "list of option ids"),
+        (1, [own[0], "甲"], "list of option ids"),
+        (2, [own[0]], "one text per sub-question"),
+        (2, ["一", "二", "三"], "Too many"),
+        (2, ["长" * (svc.MAX_TEXT_ANSWER + 1)], "Too many or too long"),
+    ]
+    for position, answer, message in cases:
+        with pytest.raises(ValidationError, match=message):
+            svc.response_save(
+                user=candidate, attempt_id=attempt.pk, position=position, answer=answer, seq=1
+            )
+    assert list(attempt.responses.values_list("seq", "answer")) == [(0, None), (0, None)]
+    saved = svc.response_save(
+        user=candidate, attempt_id=attempt.pk, position=2, answer=["一", "二"], seq=1
+    )
+    assert not saved.stale and attempt.responses.get(position=2).answer == ["一", "二"]

@@ -1,0 +1,24 @@
+"""A cursor for the few hot statements that run on (nearly) every request.
+
+On PostgreSQL it binds parameters on the server, so each statement is prepared once per
+connection instead of parsed and planned on every execution (``prepare_threshold`` in the
+database settings). Django's own cursors bind on the client and never prepare, so nothing else
+changes. Elsewhere (SQLite) it is Django's ordinary cursor.
+"""
+
+import psycopg
+from django.db import connection
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def hot_cursor():
+    cursor = connection.cursor()  # connects, and checks the connection's health, as usual
+    if not is_postgresql():
+        return cursor
+    server_bound = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(server_bound)
+    return connection.make_cursor(server_bound)
