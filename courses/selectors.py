@@ -16,6 +16,7 @@ from courses.models import (
     LearnerProfile,
     LessonPage,
     LessonProgress,
+    ModuleCompletion,
     ModulePage,
     StudyTime,
     Subject,
@@ -71,6 +72,26 @@ def course_lesson_counts(*, user, course: CoursePage) -> tuple[int, int]:
     return total, done
 
 
+def _assessed_modules(course: CoursePage):
+    """Live modules of ``course`` completed by passing an assessment: an open quiz points at
+    them (``quizzes.Quiz.module``, related name ``assessments``)."""
+    return ModulePage.objects.live().child_of(course).filter(assessments__is_active=True).distinct()
+
+
+def course_is_complete(*, user, course: CoursePage) -> bool:
+    """Every live lesson completed and every assessed module's assessment passed."""
+    total, done = course_lesson_counts(user=user, course=course)
+    if done < total:
+        return False
+    return not _assessed_modules(course).exclude(completions__user=user).exists()
+
+
+def module_lessons_done(*, user, module: ModulePage) -> bool:
+    """Whether the learner completed every live lesson of the module (its assessment opens)."""
+    lessons = LessonPage.objects.live().descendant_of(module)
+    return not lessons.exclude(progress__user=user).exists()
+
+
 @dataclass
 class CourseCard:
     course: CoursePage
@@ -122,6 +143,12 @@ class LessonItem:
 class ModuleItem:
     module: ModulePage
     lessons: list[LessonItem] = field(default_factory=list)
+    assessments: list = field(default_factory=list)  # open quizzes that complete the module
+    passed: bool = False
+
+    @property
+    def lessons_done(self) -> bool:
+        return all(entry.completed for entry in self.lessons)
 
 
 def _lesson_states(*, user, course: CoursePage, lessons) -> tuple[set[int], set[int]]:
@@ -153,7 +180,11 @@ def lesson_is_unlocked(*, user, course: CoursePage, lesson: LessonPage) -> bool:
 def course_outline_for(*, course: CoursePage, user) -> dict:
     """Modules and lessons of a course with the learner's state; the context of its page."""
     modules = list(
-        ModulePage.objects.live().child_of(course).select_related("chapter").order_by("path")
+        ModulePage.objects.live()
+        .child_of(course)
+        .select_related("chapter")
+        .prefetch_related("assessments")
+        .order_by("path")
     )
     lessons = list(
         _lessons_of(course).only("pk", "path", "depth", "title", "slug", "url_path", "minutes")
@@ -166,7 +197,21 @@ def course_outline_for(*, course: CoursePage, user) -> dict:
             .first()
         )
     completed, locked = _lesson_states(user=user, course=course, lessons=lessons)
-    by_path = {module.path: ModuleItem(module=module) for module in modules}
+    passed = set()
+    if user.is_authenticated:
+        passed = set(
+            ModuleCompletion.objects.filter(user=user, course=course).values_list(
+                "module_id", flat=True
+            )
+        )
+    by_path = {
+        module.path: ModuleItem(
+            module=module,
+            assessments=[quiz for quiz in module.assessments.all() if quiz.is_active],
+            passed=module.pk in passed,
+        )
+        for module in modules
+    }
     for lesson in lessons:
         module_item = by_path.get(lesson.path[: len(lesson.path) - Page.steplen])
         if module_item is not None:

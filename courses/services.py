@@ -20,6 +20,8 @@ from courses.models import (
     LearnerProfile,
     LessonPage,
     LessonProgress,
+    ModuleCompletion,
+    ModulePage,
     StudyClock,
     StudyTime,
 )
@@ -88,16 +90,58 @@ def lesson_complete(*, user, lesson: LessonPage) -> CompletionResult:
         finished = False
         if created:
             enrollment.last_activity_at = now
-            total, done = selectors.course_lesson_counts(user=user, course=course)
-            if done >= total and enrollment.completed_at is None:
-                enrollment.completed_at = now
-                finished = True
+            finished = _finish_if_complete(enrollment, user=user, course=course, now=now)
             enrollment.save(update_fields=["last_activity_at", "completed_at"])
     if created:
         lesson_completed.send(sender=LessonPage, user=user, lesson=lesson, course=course)
     if finished:
         course_completed.send(sender=CoursePage, user=user, enrollment=enrollment)
     return CompletionResult(progress=progress, created=created, course_completed=finished)
+
+
+def _finish_if_complete(enrollment: Enrollment, *, user, course, now) -> bool:
+    """Mark the (locked) enrolment complete if the course now is; True if it just finished."""
+    if enrollment.completed_at is not None:
+        return False
+    if not selectors.course_is_complete(user=user, course=course):
+        return False
+    enrollment.completed_at = now
+    return True
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    completion: ModuleCompletion
+    created: bool
+    course_completed: bool
+
+
+def module_assessment_passed(
+    *, user, module: ModulePage, score_percent, now: datetime.datetime | None = None
+) -> ModuleResult:
+    """Record that the learner passed the module's assessment, which completes the module (the
+    assessment opens only once its lessons are done); the course may finish with it. Passing
+    again changes nothing. Called by the quiz engine when a passing attempt is graded.
+    """
+    now = now or timezone.now()
+    course = CoursePage.objects.ancestor_of(module).get()
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+        if enrollment is None:
+            raise NotEnrolled(_("Enrol in the course first."))
+        completion, created = ModuleCompletion.objects.get_or_create(
+            user=user,
+            module=module,
+            defaults={"course": course, "completed_at": now, "score_percent": score_percent},
+        )
+        finished = False
+        if created:
+            enrollment.last_activity_at = now
+            finished = _finish_if_complete(enrollment, user=user, course=course, now=now)
+            enrollment.save(update_fields=["last_activity_at", "completed_at"])
+    if finished:
+        course_completed.send(sender=CoursePage, user=user, enrollment=enrollment)
+    return ModuleResult(completion=completion, created=created, course_completed=finished)
 
 
 def study_heartbeat(*, user, lesson: LessonPage, now: datetime.datetime | None = None) -> int:

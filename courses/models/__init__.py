@@ -1,4 +1,11 @@
-from .learning import Enrollment, LearnerProfile, LessonProgress, StudyClock, StudyTime
+from .learning import (
+    Enrollment,
+    LearnerProfile,
+    LessonProgress,
+    ModuleCompletion,
+    StudyClock,
+    StudyTime,
+)
 from .pages import CourseIndexPage, CourseKind, CoursePage, HomePage, LessonPage, ModulePage
 from .syllabus import (
     Blueprint,
@@ -27,6 +34,7 @@ __all__ = [
     "LearnerProfile",
     "LessonPage",
     "LessonProgress",
+    "ModuleCompletion",
     "ModulePage",
     "MultipleChoiceRule",
     "PassPolicy",

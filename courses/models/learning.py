@@ -29,6 +29,35 @@ class LearnerProfile(models.Model):
         return str(self.user)
 
 
+class ModuleCompletion(models.Model):
+    """A learner passed the assessment of a training module (a quiz whose ``module`` is it).
+
+    A module without an assessment is complete when its lessons are; it needs no row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(
+        "courses.ModulePage", on_delete=models.CASCADE, related_name="completions"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="module_completions"
+    )
+    completed_at = models.DateTimeField(_("completed at"))
+    score_percent = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("module completion")
+        verbose_name_plural = _("module completions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="unique_module_completion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✓ {self.module}"
+
+
 class Enrollment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"

@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses import selectors as course_selectors
+from courses import services as course_services
 from courses.models import Blueprint
 from lms.db import is_postgresql
 from quizzes import assembly, scoring
@@ -34,7 +36,7 @@ from quizzes.models import (
 )
 from quizzes.models.bank import CHOICE_TYPES
 from quizzes.services import answer_store
-from quizzes.signals import attempt_submitted
+from quizzes.signals import assessment_passed, attempt_submitted
 
 
 class AttemptNotFound(Exception):
@@ -102,6 +104,10 @@ def attempt_start(
         attempt_submit(attempt=open_attempt, reason=SubmitReason.DEADLINE, now=now)
     if not quiz.is_active or (quiz.closes_at and quiz.closes_at <= now):
         raise ValidationError(_("This quiz is closed."))
+    if _is_module_assessment(quiz) and not course_selectors.module_lessons_done(
+        user=user, module=quiz.module
+    ):
+        raise ValidationError(_("Finish this module's lessons before its assessment."))
     done = Attempt.objects.filter(quiz=quiz, user=user).count()
     if quiz.max_attempts and done >= quiz.max_attempts:
         raise ValidationError(
@@ -349,7 +355,29 @@ def attempt_submit(
         attempt_id = attempt.pk
         transaction.on_commit(lambda: after_submit.delay(attempt_id))
     attempt_submitted.send(sender=Attempt, attempt=attempt)
+    _announce_pass(attempt)
     return attempt
+
+
+def _is_module_assessment(quiz: Quiz) -> bool:
+    return quiz.kind == QuizKind.MODULE_ASSESSMENT and quiz.module_id is not None
+
+
+def _announce_pass(attempt: Attempt) -> None:
+    """A graded, passing assessment: a module assessment completes its module (and may finish
+    the course); apps further down hear of every pass."""
+    if not attempt.passed:
+        return
+    quiz = attempt.quiz
+    if _is_module_assessment(quiz):
+        percent = (attempt.score * 100 / attempt.max_score) if attempt.max_score else Decimal(100)
+        course_services.module_assessment_passed(
+            user=attempt.user,
+            module=quiz.module,
+            score_percent=percent.quantize(Decimal("0.01")),
+            now=attempt.submitted_at,
+        )
+    assessment_passed.send(sender=Attempt, attempt=attempt)
 
 
 def attempt_for(*, user, attempt_id: int, now: datetime.datetime | None = None) -> Attempt:
@@ -413,7 +441,10 @@ def response_grade(
             part_points=[str(p) for p in part_points] if part_points is not None else None,
         )
         rows = list(attempt.responses.values_list("points", flat=True))
+        was_provisional = attempt.provisional
         attempt.provisional = any(value is None for value in rows)
         attempt.score = sum((value for value in rows if value is not None), Decimal(0))
         attempt.save(update_fields=["provisional", "score"])
+    if was_provisional:
+        _announce_pass(attempt)  # the last mark made the score final
     return attempt
