@@ -107,6 +107,9 @@ if REDIS_URL:
             "KEY_PREFIX": "qihang",
         }
     }
+    # Sessions are read from Redis on every signed-in request (answer saves from the browser
+    # included) and written through to the database, so a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

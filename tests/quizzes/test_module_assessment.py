@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from courses import services as course_services
 from courses.models import Enrollment, ModuleCompletion, ModulePage
@@ -15,6 +16,12 @@ from quizzes.services import attempts as svc
 from tests.factories import course_tree, lessons_of, question
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
