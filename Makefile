@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-APT_PACKAGES_RUN := gettext
-APT_PACKAGES_TEST := gettext postgresql redis-server chromium fonts-noto-cjk
+APT_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+APT_PACKAGES_TEST := $(APT_PACKAGES_RUN) postgresql redis-server chromium
 
 .PHONY: help run test bench lint format check messages venv clean
 

@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
+from certificates import api as certificates_api
 from courses import api as courses_api
 from quizzes import api as quizzes_api
 
@@ -27,6 +28,12 @@ urlpatterns = [
         name="lesson-heartbeat",
     ),
     path("quizzes/", quizzes_api.QuizListApi.as_view(), name="quiz-list"),
+    path("certificates/", certificates_api.MyCertificatesApi.as_view(), name="my-certificates"),
+    path(
+        "certificates/verify/",
+        certificates_api.VerifyCredentialApi.as_view(),
+        name="certificate-verify",
+    ),
     path("readiness/", quizzes_api.ReadinessApi.as_view(), name="readiness"),
     path("notebook/", quizzes_api.NotebookApi.as_view(), name="notebook"),
     path("notebook/review/", quizzes_api.NotebookReviewApi.as_view(), name="notebook-review"),

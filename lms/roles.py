@@ -51,12 +51,21 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "quizzes.change_response",
         "quizzes.add_accommodation",
         "quizzes.change_accommodation",
+        "certificates.add_certificatetemplate",
+        "certificates.change_certificatetemplate",
+        "certificates.view_certificatetemplate",
+        "certificates.view_certificateprogramme",
     ),
     Role.CITY_ADMIN: (
         "wagtailadmin.access_admin",
         *(
             f"courses.{action}_{model}"
             for model in SYLLABUS_MODELS
+            for action in ("add", "change", "delete", "view")
+        ),
+        *(
+            f"certificates.{action}_{model}"
+            for model in ("certificatetemplate", "certificateprogramme")
             for action in ("add", "change", "delete", "view")
         ),
         "lms.add_user",

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import views as certificate_views
 from courses import views as course_views
 from lms import api_urlconf, views
 from lms.forms import QueuedPasswordResetForm
@@ -48,6 +49,19 @@ urlpatterns = [
         name="practise-point",
     ),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
+    path("certificates/", certificate_views.mine, name="my-certificates"),
+    path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate-verify"),
+    path("certificates/<str:code>/pdf/", certificate_views.pdf, name="certificate-pdf"),
+    path(
+        "certificates/<str:code>/credential.json",
+        certificate_views.credential,
+        name="certificate-credential",
+    ),
+    path(
+        "certificates/status/<int:key_id>/<int:block>/",
+        certificate_views.status,
+        name="certificate-status-list",
+    ),
     path("learning/courses/<int:course_id>/enroll/", course_views.enroll, name="course-enroll"),
     path(
         "learning/lessons/<int:lesson_id>/complete/",

@@ -7,6 +7,7 @@ Keys, option explanations and explanations are added to a question's payload onl
 import datetime
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from courses.models import Chapter
@@ -158,3 +159,19 @@ def quiz_list_context(*, user) -> dict:
         "recent": recent,
         "daily_streak": daily_streak(user=user),
     }
+
+
+def has_passed(*, user, quiz: Quiz, since=None) -> bool:
+    """Whether the learner has a graded attempt of ``quiz`` at or above its pass mark
+    (submitted after ``since``, when given)."""
+    attempts = Attempt.objects.filter(
+        user=user,
+        quiz=quiz,
+        state=AttemptState.SUBMITTED,
+        provisional=False,
+        pass_mark__isnull=False,
+        score__gte=F("pass_mark"),
+    )
+    if since is not None:
+        attempts = attempts.filter(submitted_at__gt=since)
+    return attempts.exists()

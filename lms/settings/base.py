@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Look-ups of the public certificate verification page per address (django-ratelimit).
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -138,6 +141,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Files only their owners may see (certificate PDFs): never served by the proxy, only through
+# views that check who is asking.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -176,6 +182,7 @@ CELERY_TASK_ROUTES = {
     "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
+    "certificates.tasks.*": {"queue": "certificates"},
 }
 # Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
@@ -245,5 +252,7 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "modelsearch": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # logs each rendering step at INFO
+        "fontTools": {"level": "WARNING"},
     },
 }

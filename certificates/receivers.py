@@ -1,0 +1,35 @@
+"""Certificates listen to the apps above them: a completed course or a passed assessment may
+earn a certificate. The work happens in a Celery task queued when the event's transaction
+commits, so issuance follows the event at once and its dates are the event's."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from certificates.models import CertificateProgramme
+from courses.signals import course_completed
+from quizzes.signals import assessment_passed
+
+
+def _queue(user_id: int, programme_ids) -> None:
+    from certificates.tasks import issue_if_earned
+
+    for programme_id in programme_ids:
+        transaction.on_commit(
+            lambda pid=programme_id: issue_if_earned.delay(user_id, pid), robust=False
+        )
+
+
+@receiver(course_completed)
+def on_course_completed(sender, user, enrollment, **kwargs):
+    programmes = CertificateProgramme.objects.filter(
+        course_id=enrollment.course_id, is_active=True
+    ).values_list("pk", flat=True)
+    _queue(user.pk, list(programmes))
+
+
+@receiver(assessment_passed)
+def on_assessment_passed(sender, attempt, **kwargs):
+    programmes = CertificateProgramme.objects.filter(
+        required_assessments=attempt.quiz_id, is_active=True
+    ).values_list("pk", flat=True)
+    _queue(attempt.user_id, list(programmes))

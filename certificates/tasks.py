@@ -1,0 +1,28 @@
+"""Celery tasks of certificates. Thin: they call services."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from certificates.models import Certificate, CertificateProgramme
+from certificates.services.issuance import (
+    certificate_documents_ensure,
+    certificate_issue_if_earned,
+)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def issue_if_earned(user_id: int, programme_id: int) -> str | None:
+    """Enqueued when a learner completes a course or passes an assessment: issue the
+    programme's certificate if earned, then sign and render it. Safe to run twice."""
+    holder = get_user_model().objects.get(pk=user_id)
+    programme = CertificateProgramme.objects.select_related("issuer").get(pk=programme_id)
+    certificate_issue_if_earned(holder=holder, programme=programme)
+    current = (
+        Certificate.objects.filter(holder=holder, programme=programme, current=True)
+        .select_related("programme__template", "signing_key")
+        .first()
+    )
+    if current is None:
+        return None
+    certificate_documents_ensure(current)
+    return current.serial

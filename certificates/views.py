@@ -1,0 +1,81 @@
+"""Certificate pages: the public verification page, the signed credential and status lists,
+and the PDF (for its holder and the holder's institution admins only)."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
+
+from certificates.models import Certificate, SigningKey
+from certificates.selectors import certificates_of, mask_name
+from certificates.services.credentials import status_list
+from certificates.services.issuance import certificate_documents_ensure
+from institutions.selectors import administers
+
+
+@never_cache
+@ratelimit(key="ip", rate=lambda group, request: settings.CERTIFICATE_VERIFY_RATE, block=False)
+def verify(request, code: str):
+    """Public: what a certificate says and whether it stands. An unknown code is a plain 404
+    page that looks the same whatever was asked."""
+    if getattr(request, "limited", False):
+        return render(request, "certificates/verify.html", {"limited": True}, status=429)
+    certificate = Certificate.objects.filter(code=code).first()
+    if certificate is None:
+        return render(request, "certificates/verify.html", {"missing": True}, status=404)
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "state": certificate.state(),
+            "masked_name": mask_name(certificate.holder_name),
+        },
+    )
+
+
+def _viewable(request, code: str) -> Certificate:
+    certificate = get_object_or_404(Certificate.objects.select_related("holder"), code=code)
+    user = request.user
+    if certificate.holder_id != user.pk and not administers(user, certificate.holder):
+        raise Http404
+    return certificate
+
+
+@login_required
+def pdf(request, code: str):
+    certificate = certificate_documents_ensure(_viewable(request, code))
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def credential(request, code: str):
+    """The Open Badges 3.0 credential, as signed at issue (revocation shows in the status
+    list it points at, never by changing the credential)."""
+    certificate = get_object_or_404(Certificate, code=code)
+    certificate = certificate_documents_ensure(certificate)
+    return HttpResponse(
+        json.dumps(certificate.credential, ensure_ascii=False, indent=2),
+        content_type="application/ld+json; charset=utf-8",
+    )
+
+
+@never_cache
+def status(request, key_id: int, block: int):
+    key = get_object_or_404(SigningKey, pk=key_id)
+    return HttpResponse(status_list(key, block), content_type="application/vc+jwt")
+
+
+@login_required
+def mine(request):
+    return render(
+        request, "certificates/mine.html", {"certificates": certificates_of(request.user)}
+    )

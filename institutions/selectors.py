@@ -1,0 +1,35 @@
+"""Who administers whom: an institution admin sees the people of their own subtree only."""
+
+from django.db.models import Q
+
+from institutions.models import Institution, Membership
+from lms.roles import Role
+
+
+def _has_role(user, role: Role) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role.value).exists()
+
+
+def administered_institutions(user):
+    """Institutions whose people ``user`` may administer: everything for a city admin, the
+    subtrees of their own institutions for an institution admin, nothing otherwise."""
+    if not user.is_authenticated:
+        return Institution.objects.none()
+    if user.is_superuser or _has_role(user, Role.CITY_ADMIN):
+        return Institution.objects.all()
+    if not _has_role(user, Role.INSTITUTION_ADMIN):
+        return Institution.objects.none()
+    roots = Institution.objects.filter(memberships__user=user)
+    query = Q(pk__in=[])
+    for root in roots:
+        query |= Q(path__startswith=root.path)
+    return Institution.objects.filter(query)
+
+
+def administered_people(user):
+    """Memberships of the people ``user`` may administer."""
+    return Membership.objects.filter(institution__in=administered_institutions(user))
+
+
+def administers(admin, person) -> bool:
+    return administered_people(admin).filter(user=person).exists()
