@@ -26,3 +26,17 @@ def issue_if_earned(user_id: int, programme_id: int) -> str | None:
         return None
     certificate_documents_ensure(current)
     return current.serial
+
+
+@shared_task(acks_late=True)
+def send_expiry_reminders() -> int:
+    from certificates.services.reminders import expiry_reminders_send
+
+    return expiry_reminders_send()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def build_export(export_id: int) -> int:
+    from certificates.services.exports import export_build
+
+    return export_build(export_id).pk

@@ -4,6 +4,7 @@ and the PDF (for its holder and the holder's institution admins only)."""
 import json
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +15,7 @@ from certificates.models import Certificate, SigningKey
 from certificates.selectors import certificates_of, mask_name
 from certificates.services.credentials import status_list
 from certificates.services.issuance import certificate_documents_ensure
+from certificates.services.transcript import transcript_pdf
 from institutions.selectors import administers
 
 
@@ -72,6 +74,25 @@ def credential(request, code: str):
 def status(request, key_id: int, block: int):
     key = get_object_or_404(SigningKey, pk=key_id)
     return HttpResponse(status_list(key, block), content_type="application/vc+jwt")
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def transcript(request):
+    return _pdf_response(transcript_pdf(request.user), "transcript.pdf")
+
+
+@login_required
+def transcript_of(request, user_id: int):
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    if not administers(request.user, person):
+        raise Http404
+    return _pdf_response(transcript_pdf(person), f"transcript-{person.pk}.pdf")
 
 
 @login_required

@@ -33,3 +33,24 @@ def administered_people(user):
 
 def administers(admin, person) -> bool:
     return administered_people(admin).filter(user=person).exists()
+
+
+def admins_of(person):
+    """Institution admins whose subtree holds one of ``person``'s memberships (the admins of
+    their institution and of every institution above it)."""
+    from django.contrib.auth import get_user_model
+
+    paths = [
+        membership.institution.path
+        for membership in Membership.objects.filter(user=person).select_related("institution")
+    ]
+    ancestors = Q(pk__in=[])
+    for path in paths:
+        steps = len(path) // Institution.steplen
+        prefixes = [path[: Institution.steplen * n] for n in range(1, steps + 1)]
+        ancestors |= Q(memberships__institution__path__in=prefixes)
+    return (
+        get_user_model()
+        .objects.filter(ancestors, groups__name=Role.INSTITUTION_ADMIN.value, is_active=True)
+        .distinct()
+    )

@@ -37,7 +37,11 @@ PAGE_PERMISSIONS = (
 MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CANDIDATE: (),
     Role.SUPERVISOR: (),
-    Role.INSTITUTION_ADMIN: ("quizzes.add_accommodation", "quizzes.change_accommodation"),
+    Role.INSTITUTION_ADMIN: (
+        "quizzes.add_accommodation",
+        "quizzes.change_accommodation",
+        "certificates.view_certificate",
+    ),
     Role.TRAINER: (
         "wagtailadmin.access_admin",
         *(f"courses.view_{model}" for model in SYLLABUS_MODELS),
@@ -63,6 +67,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
             for model in SYLLABUS_MODELS
             for action in ("add", "change", "delete", "view")
         ),
+        "certificates.view_certificate",
         *(
             f"certificates.{action}_{model}"
             for model in ("certificatetemplate", "certificateprogramme")

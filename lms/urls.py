@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates import hours_views, manage_views
 from certificates import views as certificate_views
 from courses import views as course_views
 from lms import api_urlconf, views
@@ -50,6 +51,25 @@ urlpatterns = [
     ),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
     path("certificates/", certificate_views.mine, name="my-certificates"),
+    path("certificates/transcript/", certificate_views.transcript, name="transcript"),
+    path(
+        "certificates/people/<int:user_id>/transcript/",
+        certificate_views.transcript_of,
+        name="transcript-of",
+    ),
+    path("certificates/manage/", manage_views.desk, name="certificate-desk"),
+    path(
+        "certificates/exports/<int:export_id>/",
+        manage_views.export_download,
+        name="certificate-export",
+    ),
+    path("certificates/hours/", hours_views.ledger, name="hours"),
+    path("certificates/hours/review/", hours_views.review, name="hours-review"),
+    path(
+        "certificates/hours/<int:entry_id>/evidence/",
+        hours_views.evidence,
+        name="hours-evidence",
+    ),
     path("certificates/verify/<str:code>/", certificate_views.verify, name="certificate-verify"),
     path("certificates/<str:code>/pdf/", certificate_views.pdf, name="certificate-pdf"),
     path(

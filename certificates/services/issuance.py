@@ -21,6 +21,7 @@ from certificates.models import (
     SerialCounter,
 )
 from certificates.services.credentials import credential_sign
+from certificates.services.hours import hours_from_certificate
 from certificates.services.keys import current_signing_key
 from certificates.services.rendering import certificate_pdf
 from certificates.services.rules import rule_check
@@ -79,6 +80,7 @@ def _issue(
             CertificateEvent.objects.create(
                 certificate=certificate, action=action, actor=actor, reason=reason, at=now
             )
+            hours_from_certificate(certificate)
     except IntegrityError:
         return None
     return certificate

@@ -100,6 +100,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Look-ups of the public certificate verification page per address (django-ratelimit).
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+# Days before a certificate expires when its holder and their institution admins are reminded.
+CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -174,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
         "schedule": 60.0,
+    },
+    "certificate-expiry-reminders": {
+        "task": "certificates.tasks.send_expiry_reminders",
+        "schedule": 3600.0,  # hourly: a missed run is caught up by the next
     },
 }
 # Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +24,9 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "tests.bench.settings"
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ["DEBUG"] = "false"
+# Certificate PDFs of the run go to a temporary folder, removed at the end.
+PRIVATE_MEDIA = Path(tempfile.mkdtemp(prefix="qihang-bench-"))
+os.environ["PRIVATE_MEDIA_ROOT"] = str(PRIVATE_MEDIA)
 
 CANDIDATES = 50
 CONNECTIONS = 50
@@ -30,6 +34,7 @@ DURATION_S = int(os.environ.get("BENCH_SECONDS", "20"))
 WRK_THREADS = 2
 GUNICORN_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 BANK_SIZE = 10_000
+CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
 
 
 def manage(*args):
@@ -281,6 +286,81 @@ def prediction_phase() -> dict:
     return results
 
 
+def certificates_phase() -> dict:
+    """Issue CERTIFICATES certificates, each signed and with its PDF, through one real Celery
+    worker process (solo pool): certificates per second and the worker's peak memory."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from certificates.models import Certificate, CertificateProgramme, CertificateTemplate
+    from certificates.tasks import issue_if_earned
+    from institutions.models import Institution
+
+    programme, _ = CertificateProgramme.objects.get_or_create(
+        name="基准证书项目",
+        defaults={
+            "require_course_completion": False,
+            "credit_hours": 8,
+            "issuer": Institution.objects.get(code="jc-city-mz"),
+            "template": CertificateTemplate.objects.get(name="默认结业证书"),
+        },
+    )
+    users = get_user_model().objects.bulk_create(
+        [
+            get_user_model()(username=f"cert{n}-{secrets.token_hex(3)}", real_name=f"学员{n}号")
+            for n in range(CERTIFICATES)
+        ]
+    )
+    connection.close()
+    worker = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            "-A",
+            "lms",
+            "worker",
+            "--pool=solo",
+            "--queues=certificates",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)  # the worker connects to the broker
+        started = time.perf_counter()
+        for user in users:
+            issue_if_earned.delay(user.pk, programme.pk)
+        done, peak_kb = 0, 0
+        deadline = time.monotonic() + CERTIFICATES * 5
+        while time.monotonic() < deadline:
+            done = Certificate.objects.filter(programme=programme).exclude(pdf="").count()
+            status = Path(f"/proc/{worker.pid}/status")
+            if status.exists():
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+            if done >= CERTIFICATES:
+                break
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    if done < CERTIFICATES:
+        raise RuntimeError(f"only {done} of {CERTIFICATES} certificates were issued in time")
+    return {
+        "count": CERTIFICATES,
+        "seconds": round(elapsed, 1),
+        "per_second_per_worker": round(CERTIFICATES / elapsed, 2),
+        "peak_mb": round(peak_kb / 1024, 1),
+        "worker": "1 process (solo pool), PDF and signed credential for each",
+    }
+
+
 def machine() -> dict:
     cpu = ""
     if Path("/proc/cpuinfo").exists():
@@ -325,8 +405,10 @@ def main() -> None:
         "answer_save": load_phase(plan),
         "assembly": assembly_phase(),
         "prediction": prediction_phase(),
+        "certificates": certificates_phase(),
     }
     plan.unlink(missing_ok=True)
+    shutil.rmtree(PRIVATE_MEDIA, ignore_errors=True)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
