@@ -14,8 +14,12 @@ from certificates.services.issuance import (
 def issue_if_earned(user_id: int, programme_id: int) -> str | None:
     """Enqueued when a learner completes a course or passes an assessment: issue the
     programme's certificate if earned, then sign and render it. Safe to run twice."""
-    holder = get_user_model().objects.get(pk=user_id)
-    programme = CertificateProgramme.objects.select_related("issuer").get(pk=programme_id)
+    holder = get_user_model().objects.filter(pk=user_id).first()
+    programme = (
+        CertificateProgramme.objects.select_related("issuer").filter(pk=programme_id).first()
+    )
+    if holder is None or programme is None:
+        return None  # deleted since the event: nothing to issue
     certificate_issue_if_earned(holder=holder, programme=programme)
     current = (
         Certificate.objects.filter(holder=holder, programme=programme, current=True)
