@@ -109,6 +109,24 @@ def _finish_if_complete(enrollment: Enrollment, *, user, course, now) -> bool:
     return True
 
 
+def enrollment_restart(*, user, course: CoursePage) -> Enrollment:
+    """Take a completed course again (to be re-certified once a certificate has expired, for
+    instance): its lessons and module assessments are to be completed anew, and finishing it
+    again announces the course's completion again. Study time and attempts stay."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+        if enrollment is None:
+            raise NotEnrolled(_("Enrol in the course first."))
+        if enrollment.completed_at is None:
+            raise ValidationError(_("Only a completed course can be taken again."))
+        LessonProgress.objects.filter(user=user, course=course).delete()
+        ModuleCompletion.objects.filter(user=user, course=course).delete()
+        enrollment.completed_at = None
+        enrollment.last_lesson = None
+        enrollment.save(update_fields=["completed_at", "last_lesson"])
+    return enrollment
+
+
 @dataclass(frozen=True)
 class ModuleResult:
     completion: ModuleCompletion

@@ -50,6 +50,18 @@ def enroll(request, course_id: int):
 
 @login_required
 @require_POST
+def restart(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
+    try:
+        services.enrollment_restart(user=request.user, course=course)
+        messages.success(request, _("The course starts again from its first lesson."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
 def complete_lesson(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
     try:

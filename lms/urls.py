@@ -83,6 +83,7 @@ urlpatterns = [
         name="certificate-status-list",
     ),
     path("learning/courses/<int:course_id>/enroll/", course_views.enroll, name="course-enroll"),
+    path("learning/courses/<int:course_id>/restart/", course_views.restart, name="course-restart"),
     path(
         "learning/lessons/<int:lesson_id>/complete/",
         course_views.complete_lesson,

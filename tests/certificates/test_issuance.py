@@ -20,7 +20,7 @@ from certificates.services.issuance import (
 from certificates.services.rendering import verify_url
 from certificates.services.rules import rule_check
 from tests.certificates.conftest import complete_course
-from tests.factories import UserFactory
+from tests.factories import UserFactory, lessons_of
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +169,28 @@ def test_racing_completion_events_issue_exactly_one_certificate(learner, program
     assert errors == []
     assert sum(1 for r in results if r is not None) == 1
     assert Certificate.objects.filter(holder=learner, programme=programme).count() == 1
+
+
+def test_retaking_the_course_after_expiry_recertifies(client, learner, programme):
+    from courses.services import enrollment_restart
+
+    complete_course(learner, programme.course)
+    first = certificate_issue_if_earned(holder=learner, programme=programme)
+    from courses.services import enrollment_create
+
+    newcomer = UserFactory(role="candidate")
+    enrollment_create(user=newcomer, course=programme.course)
+    with pytest.raises(Exception, match="completed course"):
+        enrollment_restart(user=newcomer, course=programme.course)
+    first.expires_at = timezone.now() - datetime.timedelta(days=1)  # it has expired
+    first.save()
+    client.force_login(learner)
+    client.post(f"/learning/courses/{programme.course.pk}/restart/")
+    enrollment = learner.enrollments.get()
+    assert enrollment.completed_at is None and not learner.lesson_progress.exists()
+    assert certificate_issue_if_earned(holder=learner, programme=programme) is None
+    for lesson in lessons_of(programme.course):
+        client.post(f"/learning/lessons/{lesson.pk}/complete/")
+    second = certificate_issue_if_earned(holder=learner, programme=programme)
+    first.refresh_from_db()
+    assert second is not None and first.state() == "superseded"
