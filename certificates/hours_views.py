@@ -16,7 +16,7 @@ from certificates.services.hours import (
     external_hours_submit,
     registration_set,
 )
-from institutions.selectors import administered_people, administers
+from institutions.selectors import administered_people, administers, is_administrator
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -72,9 +72,9 @@ def ledger(request):
 
 @login_required
 def review(request):
-    people = administered_people(request.user)
-    if not people.exists() and not request.user.is_superuser:
+    if not is_administrator(request.user):
         raise PermissionDenied
+    people = administered_people(request.user)
     if request.method == "POST":
         entry = get_object_or_404(HoursEntry, pk=request.POST.get("entry"))
         form = ReviewForm(request.POST)

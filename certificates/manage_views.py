@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from certificates.models import CertificateExport, CertificateProgramme
 from certificates.services.exports import certificates_administered_by, export_request
 from certificates.services.issuance import certificate_issue_by_admin, certificate_revoke
-from institutions.selectors import administered_people
+from institutions.selectors import administered_people, is_administrator
 
 STATES = [
     ("", gettext_lazy("Any state")),
@@ -69,9 +69,9 @@ def _filtered(admin, data):
 @login_required
 def desk(request):
     admin = request.user
-    people = administered_people(admin)
-    if not people.exists():
+    if not is_administrator(admin):
         raise PermissionDenied
+    people = administered_people(admin)
     if request.method == "POST":
         return _act(request, admin, people)
     form, certificates = _filtered(admin, request.GET)

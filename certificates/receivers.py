@@ -4,18 +4,20 @@ commits, so issuance follows the event at once and its dates are the event's."""
 
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import timezone
 
 from certificates.models import CertificateProgramme
 from courses.signals import course_completed
 from quizzes.signals import assessment_passed
 
 
-def _queue(user_id: int, programme_ids) -> None:
+def _queue(user_id: int, programme_ids, moment) -> None:
     from certificates.tasks import issue_if_earned
 
+    earned_at = (moment or timezone.now()).isoformat()
     for programme_id in programme_ids:
         transaction.on_commit(
-            lambda pid=programme_id: issue_if_earned.delay(user_id, pid), robust=False
+            lambda pid=programme_id: issue_if_earned.delay(user_id, pid, earned_at), robust=False
         )
 
 
@@ -24,7 +26,7 @@ def on_course_completed(sender, user, enrollment, **kwargs):
     programmes = CertificateProgramme.objects.filter(
         course_id=enrollment.course_id, is_active=True
     ).values_list("pk", flat=True)
-    _queue(user.pk, list(programmes))
+    _queue(user.pk, list(programmes), enrollment.completed_at)
 
 
 @receiver(assessment_passed)
@@ -32,4 +34,4 @@ def on_assessment_passed(sender, attempt, **kwargs):
     programmes = CertificateProgramme.objects.filter(
         required_assessments=attempt.quiz_id, is_active=True
     ).values_list("pk", flat=True)
-    _queue(attempt.user_id, list(programmes))
+    _queue(attempt.user_id, list(programmes), attempt.submitted_at)

@@ -1,5 +1,7 @@
 """Celery tasks of certificates. Thin: they call services."""
 
+import datetime
+
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
@@ -11,16 +13,18 @@ from certificates.services.issuance import (
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
-def issue_if_earned(user_id: int, programme_id: int) -> str | None:
+def issue_if_earned(user_id: int, programme_id: int, earned_at: str | None = None) -> str | None:
     """Enqueued when a learner completes a course or passes an assessment: issue the
-    programme's certificate if earned, then sign and render it. Safe to run twice."""
+    programme's certificate if earned, dated ``earned_at`` (the event's moment, ISO 8601), then
+    sign and render it. Safe to run twice."""
     holder = get_user_model().objects.filter(pk=user_id).first()
     programme = (
         CertificateProgramme.objects.select_related("issuer").filter(pk=programme_id).first()
     )
     if holder is None or programme is None:
         return None  # deleted since the event: nothing to issue
-    certificate_issue_if_earned(holder=holder, programme=programme)
+    moment = datetime.datetime.fromisoformat(earned_at) if earned_at else None
+    certificate_issue_if_earned(holder=holder, programme=programme, now=moment)
     current = (
         Certificate.objects.filter(holder=holder, programme=programme, current=True)
         .select_related("programme__template", "signing_key")

@@ -63,7 +63,7 @@ def credential(request, code: str):
     """The Open Badges 3.0 credential, as signed at issue (revocation shows in the status
     list it points at, never by changing the credential)."""
     certificate = get_object_or_404(Certificate, code=code)
-    certificate = certificate_documents_ensure(certificate)
+    certificate = certificate_documents_ensure(certificate, pdf=False)
     return HttpResponse(
         json.dumps(certificate.credential, ensure_ascii=False, indent=2),
         content_type="application/ld+json; charset=utf-8",

@@ -10,6 +10,15 @@ def _has_role(user, role: Role) -> bool:
     return user.is_authenticated and user.groups.filter(name=role.value).exists()
 
 
+def is_administrator(user) -> bool:
+    """City admins, and institution admins (who see their own subtree only)."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or _has_role(user, Role.CITY_ADMIN)
+        or _has_role(user, Role.INSTITUTION_ADMIN)
+    )
+
+
 def administered_institutions(user):
     """Institutions whose people ``user`` may administer: everything for a city admin, the
     subtrees of their own institutions for an institution admin, nothing otherwise."""

@@ -144,14 +144,15 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str) -> Certi
     return certificate
 
 
-def certificate_documents_ensure(certificate: Certificate) -> Certificate:
+def certificate_documents_ensure(certificate: Certificate, *, pdf: bool = True) -> Certificate:
     """Sign the credential and render the PDF if either is missing (idempotent; the Celery
-    task that follows issuance calls it, and a download renders a missing PDF at once)."""
+    task that follows issuance calls it, and a download renders a missing PDF at once).
+    ``pdf=False`` only signs (the public credential endpoint never renders)."""
     fields = []
     if certificate.credential is None:
         certificate.credential = credential_sign(certificate)
         fields.append("credential")
-    if not certificate.pdf:
+    if pdf and not certificate.pdf:
         certificate.pdf.save(
             f"{certificate.serial}.pdf", ContentFile(certificate_pdf(certificate)), save=False
         )

@@ -156,3 +156,17 @@ def test_my_certificates_lists_only_mine(client, certificate, programme):
     client.force_login(certificate.holder)
     html = client.get("/certificates/").content.decode()
     assert certificate.serial in html and theirs.serial not in html
+
+
+def test_an_expired_credential_is_authentic_and_reported_expired(learner, programme, client):
+    complete_course(learner, programme.course)
+    four_years_ago = timezone.now() - datetime.timedelta(days=4 * 365)
+    old = certificate_issue_if_earned(holder=learner, programme=programme, now=four_years_ago)
+    old = certificate_documents_ensure(old)
+    assert old.credential["validUntil"] < timezone.now().isoformat()
+    assert credential_verify(old.credential).status == "expired"
+    tampered = copy.deepcopy(old.credential)
+    tampered["validUntil"] = "2099-01-01T00:00:00Z"
+    assert credential_verify(tampered).status == "tampered"
+    html = client.get(f"/certificates/verify/{old.code}/").content.decode()
+    assert 'data-verify-state="expired"' in html

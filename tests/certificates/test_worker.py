@@ -28,7 +28,6 @@ def test_completing_the_course_issues_the_certificate_with_its_pdf(learner, prog
             break
         time.sleep(0.3)
     assert certificate is not None, "no certificate within 60 s"
-    assert certificate.issued_at >= completed_at
-    assert (certificate.issued_at - completed_at).total_seconds() < 60
+    assert certificate.issued_at == completed_at  # dated by the completion, not the queue
     assert certificate.pdf.open("rb").read(4) == b"%PDF"
     assert Certificate.objects.filter(holder=learner).count() == 1

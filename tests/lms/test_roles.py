@@ -16,6 +16,9 @@ MATRIX = {
     "add a syllabus chapter": {"city_admin"},
     "edit a syllabus chapter": {"city_admin"},
     "edit a lesson of a course they do not author": {"city_admin"},
+    "open the certificate template editor": {"trainer", "city_admin"},
+    "add a certificate programme": {"city_admin"},
+    "open the certificate desk": {"institution_admin", "city_admin"},
 }
 
 
@@ -42,6 +45,16 @@ def _attempt(client, operation, chapter, lesson):
         return Chapter.objects.get(pk=chapter.pk).name == "改过的章名"
     if operation == "edit a lesson of a course they do not author":
         return client.get(f"/admin/pages/{lesson.pk}/edit/").status_code == 200
+    if operation == "open the certificate template editor":
+        return (
+            client.get("/admin/snippets/certificates/certificatetemplate/add/").status_code == 200
+        )
+    if operation == "add a certificate programme":
+        return (
+            client.get("/admin/snippets/certificates/certificateprogramme/add/").status_code == 200
+        )
+    if operation == "open the certificate desk":
+        return client.get("/certificates/manage/").status_code == 200
     raise AssertionError(operation)
 
 
