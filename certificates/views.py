@@ -5,16 +5,17 @@ import json
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
-from certificates.models import Certificate, SigningKey
+from certificates.models import Certificate, CertificateTemplate, SigningKey
 from certificates.selectors import certificates_of, mask_name
 from certificates.services.credentials import status_list
 from certificates.services.issuance import certificate_documents_ensure
+from certificates.services.rendering import template_preview_pdf
 from certificates.services.transcript import transcript_pdf
 from institutions.selectors import administers
 
@@ -93,6 +94,14 @@ def transcript_of(request, user_id: int):
     if not administers(request.user, person):
         raise Http404
     return _pdf_response(transcript_pdf(person), f"transcript-{person.pk}.pdf")
+
+
+@permission_required("certificates.change_certificatetemplate", raise_exception=True)
+def template_preview(request, template_id: int):
+    template = get_object_or_404(CertificateTemplate, pk=template_id)
+    response = HttpResponse(template_preview_pdf(template), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    return response
 
 
 @login_required

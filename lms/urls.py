@@ -59,6 +59,11 @@ urlpatterns = [
     ),
     path("certificates/manage/", manage_views.desk, name="certificate-desk"),
     path(
+        "certificates/templates/<int:template_id>/preview/",
+        certificate_views.template_preview,
+        name="certificate-template-preview",
+    ),
+    path(
         "certificates/exports/<int:export_id>/",
         manage_views.export_download,
         name="certificate-export",

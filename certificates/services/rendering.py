@@ -78,3 +78,24 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     # Templates may embed data: URIs only; nothing is fetched from disk or the network.
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     return weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf()
+
+
+def template_preview_pdf(template) -> bytes:
+    """The template filled with sample data, as an author checks it before using it."""
+    from decimal import Decimal
+
+    from certificates.models import CertificateProgramme
+
+    now = timezone.now()
+    sample = Certificate(
+        programme=CertificateProgramme(template=template),
+        serial=f"QH-{now.year}-000000",
+        code="preview",
+        holder_name="张晓晴",
+        programme_name="新录用公务员社会工作轮训",
+        issuer_name="江城市民政局",
+        hours=Decimal(16),
+        issued_at=now,
+        expires_at=now.replace(year=now.year + 3),
+    )
+    return certificate_pdf(sample)

@@ -194,3 +194,16 @@ def test_retaking_the_course_after_expiry_recertifies(client, learner, programme
     second = certificate_issue_if_earned(holder=learner, programme=programme)
     first.refresh_from_db()
     assert second is not None and first.state() == "superseded"
+
+
+def test_template_preview_for_its_authors_only(client, programme):
+    url = f"/certificates/templates/{programme.template.pk}/preview/"
+    client.force_login(UserFactory(role="trainer"))
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = pypdfium2.PdfDocument(response.content)[0].get_textpage().get_text_range()
+    assert "张晓晴" in text
+    listing = client.get("/admin/snippets/certificates/certificatetemplate/").content.decode()
+    assert url in listing
+    client.force_login(UserFactory(role="candidate"))
+    assert client.get(url).status_code == 403
