@@ -1,5 +1,7 @@
 """A transcript PDF: every certificate of a learner and their hours in the current period."""
 
+import gc
+
 import weasyprint
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,4 +25,6 @@ def transcript_pdf(user) -> bytes:
             },
         )
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+    gc.collect()  # see certificates.services.rendering.certificate_pdf
+    return pdf
