@@ -100,6 +100,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Look-ups of the public certificate verification page per address (django-ratelimit).
 CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+# Where rate limits read the client's address. Behind a proxy, a header the proxy sets and
+# clients cannot (nginx: `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 

@@ -1,0 +1,15 @@
+from django.test import override_settings
+
+from certificates.services.issuance import certificate_issue_if_earned
+from tests.certificates.conftest import complete_course
+
+
+@override_settings(CERTIFICATE_VERIFY_RATE="2/m", RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP")
+def test_behind_a_proxy_each_client_address_has_its_own_limit(client, learner, programme):
+    complete_course(learner, programme.course)
+    certificate = certificate_issue_if_earned(holder=learner, programme=programme)
+    url = f"/certificates/verify/{certificate.code}/"
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = [client.get(url, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code for _ in range(3)]
+    other = client.get(url, HTTP_X_REAL_IP="203.0.113.8", **proxy).status_code
+    assert first == [200, 200, 429] and other == 200
