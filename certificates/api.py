@@ -2,10 +2,12 @@
 
 import json
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -64,6 +66,14 @@ class VerifyCredentialApi(APIView):
         summary="Verify an Open Badges 3.0 credential",
     )
     def post(self, request):
+        if is_ratelimited(
+            request._request,
+            group="certificate-verify-api",
+            key="ip",
+            rate=settings.CERTIFICATE_VERIFY_RATE,
+            increment=True,
+        ):
+            raise Throttled()
         document = self._document(request)
         verdict = credential_verify(document)
         certificate = verdict.certificate

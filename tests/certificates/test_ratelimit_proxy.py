@@ -13,3 +13,14 @@ def test_behind_a_proxy_each_client_address_has_its_own_limit(client, learner, p
     first = [client.get(url, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code for _ in range(3)]
     other = client.get(url, HTTP_X_REAL_IP="203.0.113.8", **proxy).status_code
     assert first == [200, 200, 429] and other == 200
+
+
+@override_settings(CERTIFICATE_VERIFY_RATE="2/m")
+def test_the_verify_api_is_rate_limited_too(api, db):
+    codes = [
+        api.post(
+            "/api/v1/certificates/verify/", {"x": 1}, format="json", REMOTE_ADDR="198.51.100.9"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [400, 400, 429]
