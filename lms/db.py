@@ -15,9 +15,11 @@ def is_postgresql() -> bool:
 
 
 def hot_cursor():
-    cursor = connection.cursor()  # connects, and checks the connection's health, as usual
     if not is_postgresql():
-        return cursor
+        return connection.cursor()
+    # What Django does before any cursor: check a reused connection's health, then connect.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
     server_bound = psycopg.Cursor(connection.connection)
     if connection.queries_logged:
         return connection.make_debug_cursor(server_bound)

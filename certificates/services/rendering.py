@@ -72,11 +72,15 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     template = certificate.programme.template
     values = placeholder_values(certificate)
     body = PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), template.html)
-    document = (
+    return html_to_pdf(
         '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
         f"<style>{PAGE_CSS}{template.css}</style></head><body>{body}</body></html>"
     )
-    # Templates may embed data: URIs only; nothing is fetched from disk or the network.
+
+
+def html_to_pdf(document: str) -> bytes:
+    """Render an HTML document. Only data: URIs are loaded: nothing is fetched from disk or
+    the network, whatever a template contains."""
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
     pdf = weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf()
     # A rendering leaves large reference cycles (fonts, layout) behind; a worker issuing

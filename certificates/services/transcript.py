@@ -1,14 +1,11 @@
 """A transcript PDF: every certificate of a learner and their hours in the current period."""
 
-import gc
-
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from certificates.hours import counted_entries, current_period
 from certificates.selectors import certificates_of
-from certificates.services.rendering import PAGE_CSS
+from certificates.services.rendering import PAGE_CSS, html_to_pdf
 
 
 def transcript_pdf(user) -> bytes:
@@ -24,7 +21,4 @@ def transcript_pdf(user) -> bytes:
                 "now": timezone.localtime(),
             },
         )
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    pdf = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
-    gc.collect()  # see certificates.services.rendering.certificate_pdf
-    return pdf
+    return html_to_pdf(html)
