@@ -81,6 +81,9 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.serial
 
+    def state_label(self) -> str:
+        return CertificateState(self.state()).label
+
     def state(self, now=None) -> str:
         now = now or timezone.now()
         if self.revoked_at is not None:

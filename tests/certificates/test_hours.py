@@ -157,6 +157,7 @@ def test_transcript_lists_certificates_and_hours(client, learner, programme, adm
     response = client.get("/certificates/transcript/")
     text = pypdfium2.PdfDocument(response.content)[0].get_textpage().get_text_range()
     assert certificate.serial in text and "王晓磊" in text
+    assert "有效" in text and "valid" not in text  # the state in words, in Chinese
     url = f"/certificates/people/{learner.pk}/transcript/"
     client.force_login(own_admin)
     assert client.get(url).status_code == 200
