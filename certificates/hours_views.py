@@ -16,7 +16,7 @@ from certificates.services.hours import (
     external_hours_submit,
     registration_set,
 )
-from institutions.selectors import administered_people, administers, is_administrator
+from institutions.selectors import administered_people, is_administrator, may_see_records_of
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -103,8 +103,6 @@ def review(request):
 @login_required
 def evidence(request, entry_id: int):
     entry = get_object_or_404(HoursEntry.objects.select_related("user"), pk=entry_id)
-    if not entry.evidence or (
-        entry.user_id != request.user.pk and not administers(request.user, entry.user)
-    ):
+    if not entry.evidence or not may_see_records_of(request.user, entry.user):
         raise Http404
     return FileResponse(entry.evidence.open("rb"), as_attachment=True)

@@ -17,7 +17,7 @@ from certificates.services.credentials import status_list
 from certificates.services.issuance import certificate_documents_ensure
 from certificates.services.rendering import template_preview_pdf
 from certificates.services.transcript import transcript_pdf
-from institutions.selectors import administers
+from institutions.selectors import administers, may_see_records_of
 
 
 @never_cache
@@ -43,8 +43,7 @@ def verify(request, code: str):
 
 def _viewable(request, code: str) -> Certificate:
     certificate = get_object_or_404(Certificate.objects.select_related("holder"), code=code)
-    user = request.user
-    if certificate.holder_id != user.pk and not administers(user, certificate.holder):
+    if not may_see_records_of(request.user, certificate.holder):
         raise Http404
     return certificate
 

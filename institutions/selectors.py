@@ -44,6 +44,11 @@ def administers(admin, person) -> bool:
     return administered_people(admin).filter(user=person).exists()
 
 
+def may_see_records_of(viewer, person) -> bool:
+    """A person's own records (certificates, evidence files) are theirs and their admins'."""
+    return viewer.pk == person.pk or administers(viewer, person)
+
+
 def admins_of(person):
     """Institution admins whose subtree holds one of ``person``'s memberships (the admins of
     their institution and of every institution above it)."""
