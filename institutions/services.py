@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 
 from .models import Institution, Membership
+from .signals import membership_saved
 
 
 @transaction.atomic
@@ -36,6 +37,7 @@ def membership_set(
     supervisor=None,
 ) -> Membership:
     membership = Membership.objects.filter(user=user, institution=institution).first()
+    created = membership is None
     membership = membership or Membership(user=user, institution=institution)
     membership.staff_category = staff_category
     membership.post = post
@@ -43,4 +45,5 @@ def membership_set(
     membership.supervisor = supervisor
     membership.full_clean()
     membership.save()
+    membership_saved.send(sender=Membership, membership=membership, created=created)
     return membership
