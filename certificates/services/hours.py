@@ -36,7 +36,9 @@ def hours_from_certificate(certificate: Certificate) -> HoursEntry:
     return entry
 
 
-def _evidence_kind(upload) -> str:
+def evidence_kind(upload) -> str:
+    """The file type ("pdf", "jpg", "png") read from its first bytes; ValidationError if the
+    file is missing, too large or not one of them."""
     if upload is None:
         raise ValidationError({"evidence": _("Attach the certificate or attendance record.")})
     if upload.size > MAX_EVIDENCE_BYTES:
@@ -62,7 +64,7 @@ def external_hours_submit(
     if earned_on is None or earned_on > timezone.localdate():
         errors["earned_on"] = _("The date cannot be in the future.")
     try:
-        kind = _evidence_kind(evidence)
+        kind = evidence_kind(evidence)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:

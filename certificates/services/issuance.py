@@ -25,6 +25,7 @@ from certificates.services.hours import hours_from_certificate
 from certificates.services.keys import current_signing_key
 from certificates.services.rendering import certificate_pdf
 from certificates.services.rules import rule_check
+from certificates.signals import certificate_issued
 from institutions.selectors import administers
 
 Action = CertificateEvent.Action
@@ -83,6 +84,7 @@ def _issue(
             hours_from_certificate(certificate)
     except IntegrityError:
         return None
+    certificate_issued.send(sender=Certificate, certificate=certificate)
     return certificate
 
 

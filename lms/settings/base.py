@@ -8,6 +8,7 @@ defaults and switch features.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "institutions.reporting",
     "fixtures",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lms.notices.unread_notices",
             ],
         },
     },
@@ -105,6 +108,10 @@ CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
+# Days before an assignment's due date when its learner is reminded (two values, far then near).
+ASSIGNMENT_REMINDER_DAYS = env.list("ASSIGNMENT_REMINDER_DAYS", cast=int, default=[30, 7])
+# Statistics: the fewest graded answers on a knowledge point before it can be called weak.
+WEAK_POINT_MIN_ANSWERS = env.int("WEAK_POINT_MIN_ANSWERS", default=20)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -184,14 +191,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.send_expiry_reminders",
         "schedule": 3600.0,  # hourly: a missed run is caught up by the next
     },
+    # Institution reporting: assignments for everyone a requirement covers, then reminders.
+    "generate-assignments": {
+        "task": "institutions.reporting.tasks.generate_assignments",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "assignment-reminders": {
+        "task": "institutions.reporting.tasks.send_assignment_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    # Last month's reports on the 1st, last year's on 2 January; a missed run is made up by
+    # running the task again (each report is built once).
+    "monthly-reports": {
+        "task": "institutions.reporting.tasks.schedule_reports",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+        "kwargs": {"kind": "monthly"},
+    },
+    "annual-reports": {
+        "task": "institutions.reporting.tasks.schedule_reports",
+        "schedule": crontab(month_of_year=1, day_of_month=2, hour=4, minute=0),
+        "kwargs": {"kind": "annual"},
+    },
 }
 # Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and
-# the wrong-answer notebook after each submit). A worker per queue scales each on its own.
+# the wrong-answer notebook after each submit), "certificates", "reports" (institution
+# statistics, report files, assignments and their reminders). A worker per queue scales each on its own.
 CELERY_TASK_ROUTES = {
     "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
     "certificates.tasks.*": {"queue": "certificates"},
+    "institutions.reporting.tasks.*": {"queue": "reports"},
 }
 # Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}

@@ -1,0 +1,33 @@
+"""Celery tasks of institution reporting (queue "reports"). Thin: each calls a service, and each
+can run twice without doing anything twice."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from .models import TrainingRequirement
+from .services.reminders import assignment_reminders_send
+from .services.requirements import assignments_complete, assignments_generate
+
+
+@shared_task
+def generate_assignments(requirement_id: int | None = None, user_id: int | None = None) -> int:
+    requirement = (
+        TrainingRequirement.objects.filter(pk=requirement_id).first() if requirement_id else None
+    )
+    if requirement_id and requirement is None:
+        return 0
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    if user_id and user is None:
+        return 0
+    return assignments_generate(requirement=requirement, user=user)
+
+
+@shared_task
+def complete_assignments(user_id: int) -> int:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return assignments_complete(user=user) if user is not None else 0
+
+
+@shared_task
+def send_assignment_reminders() -> int:
+    return assignment_reminders_send()
