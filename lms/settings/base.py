@@ -215,7 +215,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and
 # the wrong-answer notebook after each submit), "certificates", "reports" (institution
-# statistics, report files, assignments and their reminders). A worker per queue scales each on its own.
+# statistics, report files, assignments and their reminders). A worker per queue scales each.
 CELERY_TASK_ROUTES = {
     "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},

@@ -137,6 +137,9 @@ class AssignmentReminder(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.kind}"
+
 
 class AnnualTarget(models.Model):
     """How many newly qualified social workers an institution aims for in a year."""
