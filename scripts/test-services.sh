@@ -59,14 +59,15 @@ export REDIS_URL="redis://127.0.0.1:$redis_port/0"
 export QIHANG_WORKER_MAIL_DIR="$state/mail"
 
 # The worker works on the test database that pytest creates (see lms/settings/test.py). It takes
-# the default and certificate queues (the tests that use it send email and issue certificates;
+# the default, certificate and report queues (the tests that use it send email, issue certificates
+# and build reports;
 # a certificate task only runs for a course that has a programme). Attempt and analysis tasks,
 # which tests run by calling their services, would otherwise race the suite's database resets.
 DJANGO_SETTINGS_MODULE=lms.settings.test \
 DATABASE_URL="postgres://qihang@127.0.0.1:$pg_port/qihang_test" \
 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
 EMAIL_FILE_PATH="$state/mail" \
-  "$venv/bin/celery" -A lms --quiet worker --loglevel=WARNING --concurrency=1 --queues=celery,certificates --without-gossip \
+  "$venv/bin/celery" -A lms --quiet worker --loglevel=WARNING --concurrency=1 --queues=celery,certificates,reports --without-gossip \
   --without-mingle --logfile="$state/worker.log" &
 worker_pid=$!
 
