@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 
 from certificates import api as certificates_api
 from courses import api as courses_api
+from institutions.reporting import api as reporting_api
 from quizzes import api as quizzes_api
 
 app_name = "api"
@@ -33,6 +34,12 @@ urlpatterns = [
         "certificates/verify/",
         certificates_api.VerifyCredentialApi.as_view(),
         name="certificate-verify",
+    ),
+    path("institutions/", reporting_api.InstitutionListApi.as_view(), name="institution-list"),
+    path(
+        "institutions/<int:institution_id>/statistics/",
+        reporting_api.InstitutionStatisticsApi.as_view(),
+        name="institution-statistics",
     ),
     path("readiness/", quizzes_api.ReadinessApi.as_view(), name="readiness"),
     path("notebook/", quizzes_api.NotebookApi.as_view(), name="notebook"),

@@ -36,11 +36,13 @@ PAGE_PERMISSIONS = (
 
 MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.CANDIDATE: (),
-    Role.SUPERVISOR: (),
+    Role.SUPERVISOR: ("reporting.view_assignment",),
     Role.INSTITUTION_ADMIN: (
         "quizzes.add_accommodation",
         "quizzes.change_accommodation",
         "certificates.view_certificate",
+        "reporting.view_report",
+        "reporting.view_assignment",
     ),
     Role.TRAINER: (
         "wagtailadmin.access_admin",
@@ -68,6 +70,8 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
             for action in ("add", "change", "delete", "view")
         ),
         "certificates.view_certificate",
+        "reporting.view_report",
+        "reporting.view_assignment",
         *(
             f"certificates.{action}_{model}"
             for model in ("certificatetemplate", "certificateprogramme")

@@ -9,6 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from certificates import hours_views, manage_views
 from certificates import views as certificate_views
 from courses import views as course_views
+from institutions.reporting.views import dashboard as reporting_dashboard
+from institutions.reporting.views import reports as reporting_reports
+from institutions.reporting.views import requirements as reporting_requirements
+from institutions.reporting.views import training as reporting_training
 from lms import api_urlconf, views
 from lms.forms import QueuedPasswordResetForm
 from lms.health import healthz
@@ -36,6 +40,57 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.set_language, name="set-language"),
+    path("notices/", views.notices, name="notices"),
+    path("learning/training/", reporting_training.my_training, name="my-training"),
+    path("institutions/", reporting_dashboard.dashboard, name="institution-dashboard"),
+    path("institutions/people/", reporting_dashboard.people, name="institution-people"),
+    path("institutions/team/", reporting_dashboard.team, name="supervisor-team"),
+    path(
+        "institutions/requirements/",
+        reporting_requirements.requirement_list,
+        name="requirement-list",
+    ),
+    path(
+        "institutions/requirements/new/",
+        reporting_requirements.requirement_edit,
+        name="requirement-add",
+    ),
+    path(
+        "institutions/requirements/<int:requirement_id>/",
+        reporting_requirements.requirement_edit,
+        name="requirement-edit",
+    ),
+    path(
+        "institutions/qualifications/",
+        reporting_training.qualification_reviews,
+        name="qualification-reviews",
+    ),
+    path(
+        "institutions/qualifications/<int:qualification_id>/review/",
+        reporting_training.qualification_decide,
+        name="qualification-decide",
+    ),
+    path(
+        "institutions/qualifications/<int:qualification_id>/evidence/",
+        reporting_training.qualification_evidence,
+        name="qualification-evidence",
+    ),
+    path("institutions/reports/", reporting_reports.reports, name="institution-reports"),
+    path(
+        "institutions/reports/<int:report_id>/",
+        reporting_reports.report_detail,
+        name="institution-report",
+    ),
+    path(
+        "institutions/reports/<int:report_id>/status/",
+        reporting_reports.report_status,
+        name="institution-report-status",
+    ),
+    path(
+        "institutions/reports/<int:report_id>/download/",
+        reporting_reports.report_download,
+        name="institution-report-download",
+    ),
     path("learning/", course_views.my_learning, name="my-learning"),
     path("quizzes/", quiz_views.quiz_list, name="quiz-list"),
     path("quizzes/<int:quiz_id>/start/", quiz_views.quiz_start, name="quiz-start"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +11,8 @@ from django.views.decorators.http import require_POST
 from lms import services
 from lms.forms import RegistrationForm
 from lms.middleware import SUPPORTED
+from lms.models import Notice
+from lms.notices import notices_mark_read
 
 
 def register(request):
@@ -45,3 +48,11 @@ def set_language(request):
             settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
         )
     return response
+
+
+@login_required
+def notices(request):
+    """The signed-in person's notices, newest first; opening the page marks them read."""
+    shown = list(Notice.objects.filter(user=request.user)[:100])
+    notices_mark_read(user=request.user)
+    return render(request, "lms/notices.html", {"notices": shown})

@@ -41,6 +41,7 @@ from quizzes.models import Attempt, QuizKind, Response
 
 from .models import AnnualTarget, Assignment, ExternalQualification, QualificationState
 from .models.qualifications import SOCIAL_WORK_QUALIFICATIONS
+from .presentation import plain
 
 EXPIRING_DAYS = 90
 SCORE_BANDS = list(range(0, 101, 10))
@@ -113,7 +114,8 @@ class Statistics:
 
     @property
     def summary(self) -> dict:
-        return self.units.loc[self.root.pk].to_dict()
+        """The root's totals as plain values (None where there is nothing to divide)."""
+        return {key: plain(value) for key, value in self.units.loc[self.root.pk].items()}
 
 
 def _frame(rows, columns) -> pd.DataFrame:
@@ -160,14 +162,12 @@ COUNT_COLUMNS = [
 ]
 
 
-def person_facts(root: Institution, period: Period, now: datetime.datetime) -> pd.DataFrame:
-    """One row per person in ``root``'s subtree (indexed by user id): their first unit, staff
-    category, name, supervisor and what the statistics count about them."""
-    members = _members(root).values("user_id")
-    memberships = _frame(
-        _members(root)
-        .order_by("user_id", "institution__path")
-        .values_list(
+def person_facts(memberships, period: Period, now: datetime.datetime) -> pd.DataFrame:
+    """One row per person holding one of ``memberships`` (indexed by user id): their first unit,
+    staff category, name, supervisor and what the statistics count about them."""
+    members = memberships.values("user_id")
+    rows = _frame(
+        memberships.order_by("user_id", "institution__path").values_list(
             "user_id",
             "institution_id",
             "staff_category",
@@ -177,7 +177,7 @@ def person_facts(root: Institution, period: Period, now: datetime.datetime) -> p
         ),
         ["user_id", "institution_id", "staff_category", "real_name", "username", "supervisor_id"],
     )
-    people = memberships.drop_duplicates("user_id").set_index("user_id")
+    people = rows.drop_duplicates("user_id").set_index("user_id")
     people["name"] = people.real_name.where(people.real_name != "", people.username)
     people = people[["institution_id", "staff_category", "name", "supervisor_id"]]
 
@@ -243,11 +243,11 @@ def person_facts(root: Institution, period: Period, now: datetime.datetime) -> p
     return people
 
 
-def mock_attempts(root: Institution, period: Period) -> pd.DataFrame:
-    """Mock exams of the subtree's people submitted in the period with a final score."""
+def mock_attempts(memberships, period: Period) -> pd.DataFrame:
+    """Mock exams of the members submitted in the period with a final score."""
     start, end = period.bounds()
     rows = Attempt.objects.filter(
-        user_id__in=_members(root).values("user_id"),
+        user_id__in=memberships.values("user_id"),
         quiz__kind=QuizKind.MOCK_EXAM,
         submitted_at__gte=start,
         submitted_at__lt=end,
@@ -260,6 +260,10 @@ def mock_attempts(root: Institution, period: Period) -> pd.DataFrame:
     frame["score_pct"] = frame.score / frame.max_score.where(frame.max_score > 0) * 100
     frame["passed"] = (frame.score >= frame.pass_mark).astype(int)
     return frame
+
+
+def best_scores(attempts: pd.DataFrame, people: pd.Index) -> pd.Series:
+    return attempts.groupby("user_id").score_pct.max().reindex(people).round(1)
 
 
 def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -409,15 +413,14 @@ def statistics(
     """Everything the dashboard and reports show about ``root`` and the units below it."""
     now = now or timezone.now()
     institutions, pairs = _tree(root)
-    people = person_facts(root, period, now)
-    attempts = mock_attempts(root, period)
+    people = person_facts(_members(root), period, now)
+    attempts = mock_attempts(_members(root), period)
     targets = dict(
         AnnualTarget.objects.filter(
             institution__path__startswith=root.path, year=period.final_year
         ).values_list("institution_id", "qualified_people")
     )
-    best = attempts.groupby("user_id").score_pct.max()
-    people["best_mock_pct"] = best.reindex(people.index).round(1)
+    people["best_mock_pct"] = best_scores(attempts, people.index)
     return Statistics(
         root=root,
         period=period,

@@ -41,6 +41,7 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
     state = models.CharField(max_length=16, choices=ReportState, default=ReportState.QUEUED)
     error = models.CharField(max_length=300, blank=True)
     file = models.FileField(storage=private_storage, upload_to="reports/%Y/%m/", blank=True)

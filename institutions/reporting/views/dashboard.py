@@ -1,0 +1,203 @@
+"""The institution dashboard, the learner list behind it, and a supervisor's team."""
+
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution, StaffCategory
+
+from .. import charts
+from ..presentation import institution_labels, people_table, records, with_labels
+from ..selectors import (
+    dashboard_roots,
+    default_unit,
+    is_city_admin,
+    supervisees,
+    unit_for,
+)
+from ..statistics import Period, person_facts, statistics
+
+STATUSES = [
+    ("", _("Everyone")),
+    ("overdue", _("Overdue on required training")),
+    ("open", _("Required training open")),
+    ("done", _("All required training done")),
+    ("none", _("Nothing required")),
+]
+
+
+def period_of(request) -> Period:
+    """This year so far, or a whole earlier year (``?year=``)."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    if year == today.year:
+        return Period.year_to_date(today)
+    if not today.year - 5 <= year < today.year:
+        raise Http404
+    return Period.year(year)
+
+
+def _years() -> list[int]:
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 6, -1))
+
+
+def _unit(request) -> Institution:
+    if "unit" in request.GET:
+        return unit_for(request.user, request.GET["unit"])
+    return default_unit(request.user)
+
+
+@login_required
+def dashboard(request):
+    unit = _unit(request)
+    period = period_of(request)
+    stats = statistics(unit, period)
+    units = with_labels(stats.units)
+    children = units[units.parent_id == unit.pk]
+    league = None
+    if is_city_admin(request.user):
+        ranked = units[(units.depth > unit.depth) & (units.people > 0)].sort_values(
+            ["compliance_pct", "completion_pct", "people"], ascending=False, na_position="last"
+        )
+        league = Paginator(records(ranked, index="institution_id"), 50).get_page(
+            request.GET.get("league_page")
+        )
+    trail = [
+        institution
+        for institution in unit.get_ancestors()
+        if any(institution.path.startswith(root.path) for root in dashboard_roots(request.user))
+    ]
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "unit": unit,
+            "trail": trail,
+            "roots": dashboard_roots(request.user),
+            "period": period,
+            "year": period.final_year,
+            "years": _years(),
+            "summary": stats.summary,
+            "children": records(children, index="institution_id"),
+            "league": league,
+            "subjects": records(stats.subjects),
+            "weak_points": records(stats.weak_points),
+            "score_bands": records(stats.score_bands),
+            "trend": records(stats.trend),
+            "charts": {
+                "trend": charts.completion_trend(stats.trend),
+                "units": charts.completion_by_unit(children),
+                "weak_points": charts.weak_points(stats.weak_points),
+                "scores": charts.score_distribution(stats.score_bands),
+            },
+        },
+    )
+
+
+class PeopleFilter(forms.Form):
+    unit = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    within = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Unit"))
+    category = forms.ChoiceField(
+        choices=[("", _("Every category")), *StaffCategory.choices],
+        required=False,
+        label=_("Staff category"),
+    )
+    status = forms.ChoiceField(choices=STATUSES, required=False, label=_("Required training"))
+    q = forms.CharField(required=False, label=_("Name"))
+
+    def __init__(self, *args, units: list[Institution], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["within"].choices = [("", _("All units"))] + [
+            (institution.pk, "　" * (institution.depth - units[0].depth) + str(institution))
+            for institution in units
+        ]
+
+
+def filter_people(table, data: dict):
+    if data.get("within"):
+        table = table[table.within_ids.map(lambda ids: data["within"] in ids)]
+    if data.get("category"):
+        table = table[table.staff_category == data["category"]]
+    status = data.get("status")
+    if status == "overdue":
+        table = table[table.assignments_overdue > 0]
+    elif status == "open":
+        table = table[
+            (table.assignments > table.assignments_completed) & (table.assignments_overdue == 0)
+        ]
+    elif status == "done":
+        table = table[(table.assignments > 0) & (table.assignments == table.assignments_completed)]
+    elif status == "none":
+        table = table[table.assignments == 0]
+    if data.get("q"):
+        table = table[table.name.str.contains(data["q"].strip(), regex=False)]
+    return table
+
+
+def _people_page(request, memberships, units: list[Institution], template_context: dict):
+    period = period_of(request)
+    people = person_facts(memberships, period, timezone.now())
+    table = people_table(people, institution_labels(units))
+    paths = {institution.pk: institution.path for institution in units}
+    by_path = {institution.path: institution.pk for institution in units}
+    step = Institution.steplen
+    table["within_ids"] = table.institution_id.map(
+        lambda pk: (
+            {
+                by_path[paths[pk][:end]]
+                for end in range(step, len(paths.get(pk, "")) + 1, step)
+                if paths[pk][:end] in by_path
+            }
+            if pk in paths
+            else set()
+        )
+    )
+    form = PeopleFilter(request.GET or None, units=units)
+    if form.is_bound and form.is_valid():
+        table = filter_people(table, form.cleaned_data)
+    rows = records(table.drop(columns=["within_ids"]), index="user_id")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reporting/people.html",
+        {
+            **template_context,
+            "form": form,
+            "page": page,
+            "count": len(rows),
+            "query": query.urlencode(),
+            "year": period.final_year,
+            "today": datetime.date.today(),
+        },
+    )
+
+
+@login_required
+def people(request):
+    unit = _unit(request)
+    units = list(Institution.objects.filter(path__startswith=unit.path).order_by("path"))
+    memberships = unit.memberships.model.objects.filter(institution__in=units)
+    return _people_page(request, memberships, units, {"unit": unit, "team": False})
+
+
+@login_required
+def team(request):
+    memberships = supervisees(request.user)
+    if not memberships.exists():
+        raise Http404
+    units = list(
+        Institution.objects.filter(memberships__in=memberships).distinct().order_by("path")
+    )
+    return _people_page(request, memberships, units, {"unit": None, "team": True})
