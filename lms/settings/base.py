@@ -106,6 +106,12 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 
+# Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
+# file may unpack to (a guard against zip bombs).
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
+ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
