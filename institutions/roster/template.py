@@ -43,9 +43,11 @@ def roster_template(*, admin) -> bytes:
     sheet["A2"].comment = Comment("示例行：导入前请删除或替换为真实人员。", "启航")
     for index, column in enumerate(COLUMNS, start=1):
         if column.key in ("phone", "supervisor_phone", "hire_date"):
-            letter = sheet.cell(row=1, column=index).column_letter
-            for row in range(2, 1002):
-                sheet[f"{letter}{row}"].number_format = "@"  # text: keeps leading digits intact
+            # Text columns: Excel keeps long numbers and dates as typed. Set on the column, not
+            # on empty cells, so that the sheet has no rows below the example.
+            sheet.column_dimensions[
+                sheet.cell(row=1, column=index).column_letter
+            ].number_format = "@"
         if column.key == "staff_category":
             letter = sheet.cell(row=1, column=index).column_letter
             choices = DataValidation(
