@@ -131,6 +131,7 @@ def test_the_filled_in_template_imports(client, admin, tree, check_file, apply_i
     roster_import = apply_import(admin, check_file(admin, buffer.getvalue()))
     assert roster_import.state == RosterImport.State.APPLIED
     assert roster_import.create_count == 2  # the example row and ours
+    assert [line["row"] for line in roster_import.preview] == [2, 3]  # as Excel numbers them
     assert Membership.objects.get(user__phone="13800000002").staff_category == "community_worker"
 
 
