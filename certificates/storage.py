@@ -1,7 +1,5 @@
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+"""Kept for the migrations that name ``certificates.storage.private_storage``."""
 
+from lms.storage import private_storage
 
-def private_storage() -> FileSystemStorage:
-    """Storage outside the web root: files leave it only through permission-checked views."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+__all__ = ["private_storage"]

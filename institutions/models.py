@@ -1,9 +1,14 @@
 """The institutions tree and who belongs where. Any app may point at an institution."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
+
+from lms.storage import private_storage
 
 
 class InstitutionKind(models.TextChoices):
@@ -91,3 +96,56 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.institution}"
+
+
+def _roster_path(instance, filename: str) -> str:
+    """Stored under a random name: the uploader's file name is kept only as data."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"rosters/{uuid.uuid4().hex}{suffix}"
+
+
+class RosterImport(models.Model):
+    """A roster file an admin uploaded: checked first (a dry run), then applied in one go."""
+
+    class State(models.TextChoices):
+        VALIDATING = "validating", _("Checking")
+        READY = "ready", _("Ready to apply")
+        INVALID = "invalid", _("Has errors")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="roster_imports",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file = models.FileField(upload_to=_roster_path, storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=255)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.VALIDATING
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    create_count = models.PositiveIntegerField(default=0)
+    update_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    invited_count = models.PositiveIntegerField(default=0)
+    # [{"row": 3, "column": "入职日期", "message": msgid, "params": {...}}]; row None: the file
+    errors = models.JSONField(default=list, blank=True)
+    # [{"row": 2, "name": ..., "institution": ..., "code": ..., "action": ..., "changes": [...]}]
+    preview = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_state_display()})"
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (self.State.VALIDATING, self.State.APPLYING)

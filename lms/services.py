@@ -29,6 +29,22 @@ def user_register(
     return user
 
 
+@transaction.atomic
+def user_create_unclaimed(*, username: str, real_name: str, phone: str = "", email: str = ""):
+    """An account an admin makes for someone: a candidate with no usable password until they
+    choose one (from an invitation or a password reset). ``username`` is made unique."""
+    base, number = username[:140], 1
+    while User.objects.filter(username__iexact=username).exists():
+        number += 1
+        username = f"{base}-{number}"
+    user = User(username=username, real_name=real_name, phone=phone, email=email)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    role_grant(user=user, role=Role.CANDIDATE)
+    return user
+
+
 def role_grant(*, user, role: Role) -> None:
     group, _created = Group.objects.get_or_create(name=role.value)
     user.groups.add(group)

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from certificates import hours_views, manage_views
 from certificates import views as certificate_views
 from courses import views as course_views
+from institutions import views as institution_views
 from institutions.reporting.views import dashboard as reporting_dashboard
 from institutions.reporting.views import reports as reporting_reports
 from institutions.reporting.views import requirements as reporting_requirements
@@ -105,6 +106,23 @@ urlpatterns = [
         name="practise-point",
     ),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
+    # Roster import by institution and city admins.
+    path("institutions/roster/", institution_views.roster_import, name="roster-import"),
+    path(
+        "institutions/roster/template.xlsx",
+        institution_views.roster_template_download,
+        name="roster-template",
+    ),
+    path(
+        "institutions/roster/<int:import_id>/",
+        institution_views.roster_import_detail,
+        name="roster-import-detail",
+    ),
+    path(
+        "institutions/roster/<int:import_id>/progress.json",
+        institution_views.roster_import_progress,
+        name="roster-import-progress",
+    ),
     path("certificates/", certificate_views.mine, name="my-certificates"),
     path("certificates/transcript/", certificate_views.transcript, name="transcript"),
     path(

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.storage import private_storage
+from lms.storage import private_storage
 
 
 class CertificateState(models.TextChoices):

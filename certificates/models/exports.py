@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from certificates.storage import private_storage
+from lms.storage import private_storage
 
 
 class CertificateExport(models.Model):

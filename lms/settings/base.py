@@ -113,6 +113,12 @@ ASSIGNMENT_REMINDER_DAYS = env.list("ASSIGNMENT_REMINDER_DAYS", cast=int, defaul
 # Statistics: the fewest graded answers on a knowledge point before it can be called weak.
 WEAK_POINT_MIN_ANSWERS = env.int("WEAK_POINT_MIN_ANSWERS", default=20)
 
+# Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
+# file may unpack to (a guard against zip bombs).
+ROSTER_MAX_UPLOAD_BYTES = env.int("ROSTER_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
+ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {

@@ -19,8 +19,12 @@ def _english_messages():
 @pytest.fixture
 def city(db):
     root = institution_create(name="江城市", name_en="Jiangcheng", code="t-city", kind="city")
-    a = institution_create(name="东湖区", name_en="Donghu", code="t-a", kind="district", parent=root)
-    b = institution_create(name="西山区", name_en="Xishan", code="t-b", kind="district", parent=root)
+    a = institution_create(
+        name="东湖区", name_en="Donghu", code="t-a", kind="district", parent=root
+    )
+    b = institution_create(
+        name="西山区", name_en="Xishan", code="t-b", kind="district", parent=root
+    )
     return {
         "city": root,
         "a": a,
@@ -47,7 +51,10 @@ def admin_of(unit, *, role="institution_admin", name="管理员"):
 
 @pytest.fixture
 def admins(city):
-    return {"a": admin_of(city["a"], name="东湖管理员"), "b": admin_of(city["b"], name="西山管理员")}
+    return {
+        "a": admin_of(city["a"], name="东湖管理员"),
+        "b": admin_of(city["b"], name="西山管理员"),
+    }
 
 
 @pytest.fixture

@@ -63,9 +63,7 @@ def test_approved_qualification_completes_the_requirement(city, admins, qualific
     assert Notice.objects.filter(user=learner, message__contains="approved").exists()
 
 
-def test_an_approved_training_certificate_can_count_for_a_named_assignment(
-    city, admins, rotation
-):
+def test_an_approved_training_certificate_can_count_for_a_named_assignment(city, admins, rotation):
     learner = person(city["a1"], name="外训", hired=days_ago(100))
     TrainingRequirement.objects.create(
         name="轮训",
@@ -122,9 +120,7 @@ def test_bad_qualification_input_is_refused_and_nothing_is_stored(city, fields, 
 def test_reminders_go_once_each_and_admins_hear_of_overdue_only(
     city, admins, rotation, django_capture_on_commit_callbacks, settings
 ):
-    learner = person(
-        city["a1"], name="学员", email="learner@example.org", category="social_worker"
-    )
+    learner = person(city["a1"], name="学员", email="learner@example.org", category="social_worker")
     outsider_admin = admins["b"]
     TrainingRequirement.objects.create(
         name="轮训",
@@ -176,7 +172,9 @@ def test_an_assignment_first_seen_overdue_gets_one_reminder(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert assignment_reminders_send() == 1
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([admins["a"].email, "learner@example.org"])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [admins["a"].email, "learner@example.org"]
+    )
     assert "Overdue" in next(m.subject for m in mail.outbox if m.to == ["learner@example.org"])
     assert Notice.objects.filter(user=learner).count() == 1
 

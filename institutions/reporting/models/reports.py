@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.storage import private_storage
+from lms.storage import private_storage
 
 
 class ReportKind(models.TextChoices):
