@@ -162,11 +162,9 @@ COUNT_COLUMNS = [
 ]
 
 
-def person_facts(memberships, period: Period, now: datetime.datetime) -> pd.DataFrame:
-    """One row per person holding one of ``memberships`` (indexed by user id): their first unit,
-    staff category, name, supervisor and what the statistics count about them."""
-    members = memberships.values("user_id")
-    rows = _frame(
+def membership_rows(memberships) -> pd.DataFrame:
+    """Every membership (a person may hold several) with the person's name and category."""
+    return _frame(
         memberships.order_by("user_id", "institution__path").values_list(
             "user_id",
             "institution_id",
@@ -177,6 +175,15 @@ def person_facts(memberships, period: Period, now: datetime.datetime) -> pd.Data
         ),
         ["user_id", "institution_id", "staff_category", "real_name", "username", "supervisor_id"],
     )
+
+
+def person_facts(
+    memberships, period: Period, now: datetime.datetime, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per person holding one of ``memberships`` (indexed by user id): their first unit,
+    staff category, name, supervisor and what the statistics count about them."""
+    members = memberships.values("user_id")
+    rows = membership_rows(memberships) if rows is None else rows
     people = rows.drop_duplicates("user_id").set_index("user_id")
     people["name"] = people.real_name.where(people.real_name != "", people.username)
     people = people[["institution_id", "staff_category", "name", "supervisor_id"]]
@@ -273,14 +280,16 @@ def _percent(part: pd.Series, whole: pd.Series) -> pd.Series:
 def unit_table(
     institutions: pd.DataFrame,
     pairs: pd.DataFrame,
+    memberships: pd.DataFrame,
     people: pd.DataFrame,
     attempts: pd.DataFrame,
     targets: dict[int, int],
 ) -> pd.DataFrame:
     """Every unit's subtree totals. ``pairs`` maps each institution to the units it counts in;
     a person is counted once per unit however many memberships they hold inside it."""
-    memberships = people.reset_index()[["user_id", "institution_id"]]
-    in_unit = memberships.merge(pairs, on="institution_id")[["user_id", "unit_id"]]
+    in_unit = memberships[["user_id", "institution_id"]].merge(pairs, on="institution_id")[
+        ["user_id", "unit_id"]
+    ]
     in_unit = in_unit.drop_duplicates()
     summed = in_unit.merge(
         people[[*COUNT_COLUMNS, "study_hours", "credit_hours"]], left_on="user_id", right_index=True
@@ -413,7 +422,8 @@ def statistics(
     """Everything the dashboard and reports show about ``root`` and the units below it."""
     now = now or timezone.now()
     institutions, pairs = _tree(root)
-    people = person_facts(_members(root), period, now)
+    memberships = membership_rows(_members(root))
+    people = person_facts(_members(root), period, now, rows=memberships)
     attempts = mock_attempts(_members(root), period)
     targets = dict(
         AnnualTarget.objects.filter(
@@ -424,7 +434,7 @@ def statistics(
     return Statistics(
         root=root,
         period=period,
-        units=unit_table(institutions, pairs, people, attempts, targets),
+        units=unit_table(institutions, pairs, memberships, people, attempts, targets),
         people=people,
         subjects=subject_pass_rates(attempts),
         weak_points=weak_points(root, period),
