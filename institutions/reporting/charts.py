@@ -54,10 +54,11 @@ def completion_trend(trend: pd.DataFrame) -> str:
     if trend.empty:
         _empty(figure, axes)
         return _uri(figure)
+    positions = list(range(len(trend)))
     for column, label in series.items():
-        axes.plot(trend.month, trend[column], marker="o", linewidth=1.5, label=label)
+        axes.plot(positions, trend[column], marker="o", linewidth=1.5, label=label)
+    axes.set_xticks(positions, labels=list(trend.month), rotation=45)
     axes.set_ylabel(_("per month"))
-    axes.tick_params(axis="x", labelrotation=45)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylim(0, max(1, int(trend[list(series)].to_numpy().max())) * 1.15)
     axes.legend(frameon=False, fontsize=9)
@@ -102,9 +103,10 @@ def score_distribution(bands: pd.DataFrame) -> str:
     if not bands.attempts.sum():
         _empty(figure, axes)
         return _uri(figure)
-    axes.bar(bands.band, bands.attempts, color="#3d8b5a")
+    positions = list(range(len(bands)))
+    axes.bar(positions, bands.attempts, color="#3d8b5a")
+    axes.set_xticks(positions, labels=list(bands.band), rotation=45)
     axes.set_xlabel(_("mock exam score (%)"))
     axes.set_ylabel(_("attempts"))
-    axes.tick_params(axis="x", labelrotation=45)
     axes.yaxis.get_major_locator().set_params(integer=True)
     return _uri(figure)

@@ -125,7 +125,9 @@ def small_city(city, rotation, settings):
             pass_mark=60,
             score=score,
         )
-        for position, (version, points) in enumerate(zip((v1, v2), answers.get(user, ()))):
+        for position, (version, points) in enumerate(
+            zip((v1, v2), answers.get(user, ()), strict=False)
+        ):
             Response.objects.create(
                 attempt=attempt, position=position, version=version, max_points=1, points=points
             )
@@ -194,7 +196,7 @@ def test_weakest_knowledge_points_come_first(city, small_city):
 
 def test_score_bands_and_monthly_trend(city, small_city):
     stats = statistics(city["city"], PERIOD, NOW)
-    bands = dict(zip(stats.score_bands.band, stats.score_bands.attempts))
+    bands = dict(zip(stats.score_bands.band, stats.score_bands.attempts, strict=True))
     assert (bands["50–59"], bands["70–79"], bands["80–89"], bands["90–100"]) == (1, 1, 1, 1)
     assert sum(bands.values()) == 4
     month = timezone.localtime(moment(40)).strftime("%Y-%m")
