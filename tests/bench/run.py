@@ -390,7 +390,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it")
     manage("migrate", "--verbosity", "0")
-    manage("load_demo")
+    manage("load_demo", "--no-activity")
     import django
 
     django.setup()

@@ -68,5 +68,5 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture
 def demo(live_server):
     """The live server with the demo data loaded; its base URL."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_demo", "--no-activity", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server.url
