@@ -20,7 +20,8 @@ HEADER = ["姓名", "手机号", "邮箱", "单位编码", "人员类别", "岗�
 
 
 @pytest.fixture(autouse=True)
-def _english_messages():
+def _english_messages(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # pages as an English reader sees them
     with translation.override("en"):
         yield
 

@@ -66,7 +66,7 @@ def test_the_invitation_lets_the_new_person_choose_a_password(
     apply_import(admin, check_file(admin, xlsx(ROWS[:1])))
     [(subject, body, to)] = outbox
     assert to == ["lina@example.com"]
-    assert "invited" in subject and "13800000001" in body  # the username to log in with
+    assert subject and "13800000001" in body  # the username to log in with
     link = re.search(r"https?://\S+", body).group(0)
     path = "/" + link.split("/", 3)[3]
     form_page = client.get(path, follow=True)
@@ -83,8 +83,7 @@ def test_the_invitation_is_in_chinese_by_default(admin, tree, check_file, apply_
 
     with translation.override("zh-hans"):
         chinese = translation.gettext("You are invited to Qihang")
-    if chinese == "You are invited to Qihang":
-        pytest.skip("the Chinese catalogue has no translation of the invitation yet")
+    assert chinese != "You are invited to Qihang"
     apply_import(admin, check_file(admin, xlsx(ROWS[:1])))  # the reader's language is English
     [(subject, _body, _to)] = outbox
     assert subject == chinese

@@ -35,8 +35,12 @@ def city(db):
     }
 
 
-def person(unit, *, name, category="civil_servant", hired=None, supervisor=None, email=None):
-    user = UserFactory(role="candidate", real_name=name, email=email or "")
+def person(
+    unit, *, name, category="civil_servant", hired=None, supervisor=None, email=None, language=""
+):
+    user = UserFactory(
+        role="candidate", real_name=name, email=email or "", preferred_language=language
+    )
     membership_set(
         user=user, institution=unit, staff_category=category, hire_date=hired, supervisor=supervisor
     )
@@ -44,7 +48,9 @@ def person(unit, *, name, category="civil_servant", hired=None, supervisor=None,
 
 
 def admin_of(unit, *, role="institution_admin", name="管理员"):
-    user = UserFactory(role=role, real_name=name, email=f"{unit.code}-admin@example.org")
+    user = UserFactory(
+        role=role, real_name=name, email=f"{unit.code}-admin@example.org", preferred_language="en"
+    )
     membership_set(user=user, institution=unit, staff_category="civil_servant")
     return user
 

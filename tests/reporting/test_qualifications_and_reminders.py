@@ -54,7 +54,7 @@ def qualification_requirement(city):
 
 
 def test_approved_qualification_completes_the_requirement(city, admins, qualification_requirement):
-    learner = person(city["a1"], name="考生", hired=days_ago(100))
+    learner = person(city["a1"], name="考生", hired=days_ago(100), language="en")
     assignments_generate()
     qualification = submit(learner)
     assert Assignment.objects.get(user=learner).completed_at is None  # waiting for review
@@ -175,7 +175,9 @@ def test_an_assignment_first_seen_overdue_gets_one_reminder(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [admins["a"].email, "learner@example.org"]
     )
-    assert "Overdue" in next(m.subject for m in mail.outbox if m.to == ["learner@example.org"])
+    # Written in the learner's language; without a choice, the site's (Chinese).
+    assert "已逾期" in next(m.subject for m in mail.outbox if m.to == ["learner@example.org"])
+    assert "overdue" in next(m.subject for m in mail.outbox if m.to != ["learner@example.org"])
     assert Notice.objects.filter(user=learner).count() == 1
 
 
