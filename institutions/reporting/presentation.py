@@ -1,8 +1,6 @@
 """Statistics frames turned into what pages, files and the API show: rows of plain values,
 institution names in the reader's language, labels for staff categories."""
 
-import math
-
 import pandas as pd
 from django.utils.translation import get_language
 
@@ -21,8 +19,10 @@ def unit_labels(units: pd.DataFrame) -> pd.Series:
 
 def plain(value):
     """A plain Python value for a pandas or numpy one; None for anything missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if pd.api.types.is_scalar(value) and pd.isna(value):  # None, NaN, NA, NaT
         return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value

@@ -149,6 +149,9 @@ def test_the_api_gives_the_same_numbers_as_the_dashboard(city, admins, district,
     page = client.get(f"{reverse('institution-dashboard')}?unit={city['a'].pk}").content.decode()
     assert page.count('src="data:image/svg+xml;base64,') == 4
     assert "66.7 %" in page  # courses completed, as in the API
+    # The learner list behind it: some people have studied, some never have.
+    people = client.get(f"{reverse('institution-people')}?unit={city['a'].pk}").content.decode()
+    assert "学员0" in people and "学员2" in people and "外区学员" not in people
 
 
 def test_an_export_is_built_in_the_background_with_progress(
