@@ -29,8 +29,29 @@ LESSON_COMPLETIONS = round(500_000 * SCALE)
 WINDOW_DAYS = 700
 SECOND_MEMBERSHIP = 0.03
 
-DISTRICTS = "滨江 长宁 东港 凤鸣 港北 海湾 和平 河西 金沙 临湖 龙山 南浦 青云 瑞安 松林 桃源 新港 杏花 银湖 云台"
-STREETS = "安康 百花 朝阳 春晖 大同 福星 光明 红旗 建设 锦绣 康乐 莲花 明珠 清风 仁和 胜利 太平 文化"
+DISTRICTS = [
+    "滨江",
+    "长宁",
+    "东港",
+    "凤鸣",
+    "港北",
+    "海湾",
+    "和平",
+    "河西",
+    "金沙",
+    "临湖",
+    "龙山",
+    "南浦",
+    "青云",
+    "瑞安",
+    "松林",
+    "桃源",
+    "新港",
+    "杏花",
+    "银湖",
+    "云台",
+]
+STREETS = ["安康", "百花", "朝阳", "春晖", "大同", "福星", "光明", "红旗", "建设", "锦绣"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇浩凯晨欣怡佳琪"
 # Per district, below the district office: kind, how many, people per unit (a relative weight).
@@ -98,18 +119,26 @@ def build_tree(root_path: str) -> list[dict]:
     from institutions.models import Institution
 
     def node(path, name, code, kind, region, people):
-        return {"path": path, "name": name, "code": code, "kind": kind, "region": region,
-                "people": people, "children": []}  # fmt: skip
+        return {
+            "path": path,
+            "name": name,
+            "code": code,
+            "kind": kind,
+            "region": region,
+            "people": people,
+            "children": [],
+        }
 
     def add_children(parent, children):
         for step, child in enumerate(sorted(children, key=lambda c: c["name"]), start=1):
-            child["path"] = Institution._get_path(parent["path"], len(parent["path"]) // 4 + 1, step)
+            depth = len(parent["path"]) // Institution.steplen + 1
+            child["path"] = Institution._get_path(parent["path"], depth, step)
             parent["children"].append(child)
             add_children(child, child.pop("pending", []))
 
     city = node(root_path, "滨海市", ROOT_CODE, "city", "滨海市", 100)
     districts = []
-    for d, dname in enumerate(DISTRICTS.split(), start=1):
+    for d, dname in enumerate(DISTRICTS, start=1):
         region = f"滨海市{dname}区"
         units = []
         for kind, count, people in UNITS:
@@ -118,12 +147,24 @@ def build_tree(root_path: str) -> list[dict]:
             for n in range(1, count + 1):
                 name = UNIT_NAMES[kind].format(d=dname, n=n)
                 units.append(node("", name, f"bench-d{d:02d}-{kind}-{n}", kind, region, people))
-        for s, street in enumerate(STREETS.split()[:10], start=1):
-            station = node("", f"{street}街道社会工作站", f"bench-d{d:02d}-s{s:02d}",
-                           "street_station", region, 30)  # fmt: skip
+        for s, street in enumerate(STREETS, start=1):
+            station = node(
+                "",
+                f"{street}街道社会工作站",
+                f"bench-d{d:02d}-s{s:02d}",
+                "street_station",
+                region,
+                30,
+            )
             station["pending"] = [
-                node("", f"{street}第{c}社区居民委员会", f"bench-d{d:02d}-s{s:02d}-c{c}",
-                     "community", region, 45)  # fmt: skip
+                node(
+                    "",
+                    f"{street}第{c}社区居民委员会",
+                    f"bench-d{d:02d}-s{s:02d}-c{c}",
+                    "community",
+                    region,
+                    45,
+                )
                 for c in range(1, 7)
             ]
             units.append(station)
@@ -144,7 +185,7 @@ def build_tree(root_path: str) -> list[dict]:
 
 def draw_people(rng: random.Random, tree: list[dict], today: datetime.date) -> list[dict]:
     """Each person's unit (weighted by unit size), category, hire date and ability."""
-    units = [n for n in tree]
+    units = list(tree)
     district_skill = {n["code"]: rng.gauss(0, 0.35) for n in tree if n["kind"] == "district"}
     chosen = rng.choices(units, weights=[n["people"] for n in units], k=PEOPLE)
     people = []
@@ -153,14 +194,16 @@ def draw_people(rng: random.Random, tree: list[dict], today: datetime.date) -> l
         category = rng.choices(list(shares), weights=list(shares.values()))[0]
         years = rng.expovariate(1 / 7) if rng.random() > 0.1 else rng.random()
         second = rng.choice(units) if rng.random() < SECOND_MEMBERSHIP else None
-        people.append({
-            "n": i,
-            "unit": unit,
-            "second": second if second is not unit else None,
-            "category": category,
-            "hired": today - datetime.timedelta(days=int(min(years, 35) * 365)),
-            "ability": rng.gauss(0.55, 0.9) + district_skill.get(unit["code"][:9], 0.0),
-        })  # fmt: skip
+        people.append(
+            {
+                "n": i,
+                "unit": unit,
+                "second": second if second is not unit else None,
+                "category": category,
+                "hired": today - datetime.timedelta(days=int(min(years, 35) * 365)),
+                "ability": rng.gauss(0.35, 0.9) + district_skill.get(unit["code"][:9], 0.0),
+            }
+        )
     return people
 
 
@@ -182,8 +225,15 @@ def draw_enrolments(rng, people, courses, now):
             start = now - datetime.timedelta(days=rng.uniform(2, WINDOW_DAYS))
             done_p = 0.2 / (1 + math.exp(-person["ability"])) + 0.08
             done = lessons if rng.random() < done_p else int(rng.random() ** 3 * lessons)
-            enrolments.append({"person": person, "course": course, "start": start,
-                               "done": done, "complete": done == lessons})  # fmt: skip
+            enrolments.append(
+                {
+                    "person": person,
+                    "course": course,
+                    "start": start,
+                    "done": done,
+                    "complete": done == lessons,
+                }
+            )
     total = sum(e["done"] for e in enrolments)
     partial = [e for e in enrolments if not e["complete"]]
     while total != LESSON_COMPLETIONS:
@@ -219,28 +269,42 @@ def draw_attempts(rng, enrolments, mock_quizzes, now):
         last = key
         ability = e["person"]["ability"] + 0.12 * min(number - 1, 5) + rng.gauss(0, 0.3)
         minutes = rng.uniform(50, 120)
-        rows.append((e["person"]["user_id"], mock_quizzes[e["course"]["subject_id"]], number,
-                     when - datetime.timedelta(minutes=minutes), when, round(ability, 3),
-                     e["course"]["subject_id"], rng.randrange(1000)))  # fmt: skip
+        rows.append(
+            (
+                e["person"]["user_id"],
+                mock_quizzes[e["course"]["subject_id"]],
+                number,
+                when - datetime.timedelta(minutes=minutes),
+                when,
+                round(ability, 3),
+                e["course"]["subject_id"],
+                rng.randrange(1000),
+            )
+        )
     return rows
 
 
 def counts(cursor, root_path: str) -> dict:
-    in_tree = "user_id IN (SELECT user_id FROM institutions_membership m JOIN institutions_institution i ON i.id = m.institution_id WHERE i.path LIKE %s)"  # noqa: E501
+    """Rows of the bench city: its institutions, its people and what belongs to them."""
+    units = "SELECT id FROM institutions_institution WHERE path LIKE %s"
+    people = f"SELECT user_id FROM institutions_membership WHERE institution_id IN ({units})"  # noqa: S608
     tables = {
         "institutions": ("institutions_institution", "path LIKE %s"),
-        "people": ("lms_user", "id IN (SELECT user_id FROM institutions_membership m JOIN institutions_institution i ON i.id = m.institution_id WHERE i.path LIKE %s)"),  # noqa: E501
-        "memberships": ("institutions_membership", "institution_id IN (SELECT id FROM institutions_institution WHERE path LIKE %s)"),  # noqa: E501
-        "enrolments": ("courses_enrollment", in_tree),
-        "lesson_completions": ("courses_lessonprogress", in_tree),
-        "study_time_rows": ("courses_studytime", in_tree),
-        "mock_attempts": ("quizzes_attempt", in_tree),
-        "responses": ("quizzes_response", f"attempt_id IN (SELECT id FROM quizzes_attempt WHERE {in_tree})"),  # noqa: E501
-        "assignments": ("reporting_assignment", in_tree),
-        "certificates": ("certificates_certificate", in_tree.replace("user_id IN", "holder_id IN")),  # noqa: E501
-        "hours_entries": ("certificates_hoursentry", in_tree),
-        "qualifications": ("reporting_externalqualification", in_tree),
-        "annual_targets": ("reporting_annualtarget", "institution_id IN (SELECT id FROM institutions_institution WHERE path LIKE %s)"),  # noqa: E501
+        "people": ("lms_user", f"id IN ({people})"),
+        "memberships": ("institutions_membership", f"institution_id IN ({units})"),
+        "enrolments": ("courses_enrollment", f"user_id IN ({people})"),
+        "lesson_completions": ("courses_lessonprogress", f"user_id IN ({people})"),
+        "study_time_rows": ("courses_studytime", f"user_id IN ({people})"),
+        "mock_attempts": ("quizzes_attempt", f"user_id IN ({people})"),
+        "responses": (
+            "quizzes_response",
+            f"attempt_id IN (SELECT id FROM quizzes_attempt WHERE user_id IN ({people}))",  # noqa: S608
+        ),
+        "assignments": ("reporting_assignment", f"user_id IN ({people})"),
+        "certificates": ("certificates_certificate", f"holder_id IN ({people})"),
+        "hours_entries": ("certificates_hoursentry", f"user_id IN ({people})"),
+        "qualifications": ("reporting_externalqualification", f"user_id IN ({people})"),
+        "annual_targets": ("reporting_annualtarget", f"institution_id IN ({units})"),
     }
     result = {}
     for key, (table, where) in tables.items():
@@ -260,37 +324,85 @@ def generate() -> dict:
     existing = Institution.objects.filter(code=ROOT_CODE).first()
     if existing is not None:
         with connection.cursor() as cursor:
-            return {"generated": False, "root_id": existing.pk,
-                    "rows": counts(cursor, existing.path)}  # fmt: skip
+            return {
+                "generated": False,
+                "root_id": existing.pk,
+                "rows": counts(cursor, existing.path),
+            }
     started = time.perf_counter()
     rng = random.Random(2026)
     now = timezone.now()
     today = timezone.localdate(now)
     last_root = Institution.get_root_nodes().order_by("-path").first()
-    root_path = Institution._get_path("", 1, Institution._str2int(last_root.path) + 1 if last_root else 1)  # noqa: E501
+    step = Institution._str2int(last_root.path) + 1 if last_root else 1
+    root_path = Institution._get_path("", 1, step)  # a new root, after the demo city
     tree = build_tree(root_path)
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own cursor, for COPY
         cursor.execute("SET LOCAL session_replication_role = replica")  # bench data: no FK triggers
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SELECT setseed(0.2026)")
-        _copy(cursor, "institutions_institution",
-              ["path", "depth", "numchild", "name", "name_en", "code", "kind", "region"],
-              ((n["path"], len(n["path"]) // 4, len(n["children"]), n["name"], "", n["code"],
-                n["kind"], n["region"]) for n in tree))  # fmt: skip
-        cursor.execute("SELECT code, id FROM institutions_institution WHERE path LIKE %s",
-                       [root_path + "%"])  # fmt: skip
+        _copy(
+            cursor,
+            "institutions_institution",
+            ["path", "depth", "numchild", "name", "name_en", "code", "kind", "region"],
+            (
+                (
+                    n["path"],
+                    len(n["path"]) // 4,
+                    len(n["children"]),
+                    n["name"],
+                    "",
+                    n["code"],
+                    n["kind"],
+                    n["region"],
+                )
+                for n in tree
+            ),
+        )
+        cursor.execute(
+            "SELECT code, id FROM institutions_institution WHERE path LIKE %s", [root_path + "%"]
+        )
         ids = dict(cursor.fetchall())
         people = draw_people(rng, tree, today)
         names = [s + g for s in SURNAMES for g in GIVEN] + [
             s + g + h for s in SURNAMES[:10] for g in GIVEN[:20] for h in GIVEN[20:]
         ]
-        _copy(cursor, "lms_user",
-              ["password", "is_superuser", "username", "first_name", "last_name", "email",
-               "is_staff", "is_active", "date_joined", "real_name", "phone", "preferred_language"],
-              (("!", False, f"bench-{p['n']:06d}", "", "", "", False, True,
-                now - datetime.timedelta(days=rng.uniform(WINDOW_DAYS, WINDOW_DAYS + 900)),
-                rng.choice(names), "", "") for p in people))  # fmt: skip
+        _copy(
+            cursor,
+            "lms_user",
+            [
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+                "real_name",
+                "phone",
+                "preferred_language",
+            ],
+            (
+                (
+                    "!",
+                    False,
+                    f"bench-{p['n']:06d}",
+                    "",
+                    "",
+                    "",
+                    False,
+                    True,
+                    now - datetime.timedelta(days=rng.uniform(WINDOW_DAYS, WINDOW_DAYS + 900)),
+                    rng.choice(names),
+                    "",
+                    "",
+                )
+                for p in people
+            ),
+        )
         cursor.execute("SELECT username, id FROM lms_user WHERE username LIKE %s", ["bench-%"])
         users = dict(cursor.fetchall())
         memberships = []
@@ -298,27 +410,65 @@ def generate() -> dict:
             p["user_id"] = users[f"bench-{p['n']:06d}"]
             for unit in (p["unit"], p["second"]):
                 if unit is not None:
-                    memberships.append((p["category"], "", p["hired"], ids[unit["code"]],
-                                        p["user_id"]))  # fmt: skip
-        _copy(cursor, "institutions_membership",
-              ["staff_category", "post", "hire_date", "institution_id", "user_id"], memberships)
+                    memberships.append(
+                        (p["category"], "", p["hired"], ids[unit["code"]], p["user_id"])
+                    )
+        _copy(
+            cursor,
+            "institutions_membership",
+            ["staff_category", "post", "hire_date", "institution_id", "user_id"],
+            memberships,
+        )
         cursor.execute(stats_sql.TEMP_TABLES)
-        _copy(cursor, "bench_person",
-              ["user_id", "district", "category", "hired", "ability"],
-              ((p["user_id"], p["unit"]["code"][:9], p["category"], p["hired"], p["ability"])
-               for p in people))  # fmt: skip
+        _copy(
+            cursor,
+            "bench_person",
+            ["user_id", "district", "category", "hired", "ability"],
+            (
+                (p["user_id"], p["unit"]["code"][:9], p["category"], p["hired"], p["ability"])
+                for p in people
+            ),
+        )
         courses = stats_sql.courses(cursor)
         enrolments = draw_enrolments(rng, people, courses, now)
-        _copy(cursor, "bench_enrolment",
-              ["user_id", "course_id", "started", "ended", "done", "lessons"],
-              ((e["person"]["user_id"], e["course"]["id"], e["start"], e["end"], e["done"],
-                len(e["course"]["lessons"])) for e in enrolments))  # fmt: skip
-        _copy(cursor, "bench_lesson", ["course_id", "idx", "lesson_id"],
-              ((c["id"], i, lesson) for c in courses for i, lesson in enumerate(c["lessons"], 1)))
+        _copy(
+            cursor,
+            "bench_enrolment",
+            ["user_id", "course_id", "started", "ended", "done", "lessons"],
+            (
+                (
+                    e["person"]["user_id"],
+                    e["course"]["id"],
+                    e["start"],
+                    e["end"],
+                    e["done"],
+                    len(e["course"]["lessons"]),
+                )
+                for e in enrolments
+            ),
+        )
+        _copy(
+            cursor,
+            "bench_lesson",
+            ["course_id", "idx", "lesson_id"],
+            ((c["id"], i, lesson) for c in courses for i, lesson in enumerate(c["lessons"], 1)),
+        )
         mock_quizzes = stats_sql.mock_quizzes(cursor)
-        _copy(cursor, "bench_attempt_src",
-              ["user_id", "quiz_id", "number", "started", "submitted", "ability", "subject_id",
-               "shift"], draw_attempts(rng, enrolments, mock_quizzes, now))  # fmt: skip
+        _copy(
+            cursor,
+            "bench_attempt_src",
+            [
+                "user_id",
+                "quiz_id",
+                "number",
+                "started",
+                "submitted",
+                "ability",
+                "subject_id",
+                "shift",
+            ],
+            draw_attempts(rng, enrolments, mock_quizzes, now),
+        )
         timings = stats_sql.fill(
             cursor, root_path=root_path, now=now, today=today, window_days=WINDOW_DAYS
         )

@@ -23,6 +23,7 @@ def _peak_mb() -> float:
 
 
 def city(root_id: int) -> dict:
+    import pandas as pd
     from django.utils import timezone
 
     from institutions.models import Institution
@@ -34,7 +35,11 @@ def city(root_id: int) -> dict:
     started = time.perf_counter()
     result = statistics(root, period)
     seconds = time.perf_counter() - started
-    summary = {k: (v.item() if hasattr(v, "item") else v) for k, v in result.summary.items()}
+    summary = {
+        key: None if pd.isna(value) else (value.item() if hasattr(value, "item") else value)
+        for key, value in result.summary.items()
+        if key not in ("name", "name_en", "code", "kind", "parent_id")
+    }
     return {
         "seconds": seconds,
         "peak_mb": _peak_mb(),
@@ -50,7 +55,7 @@ def report(institution_id: int) -> dict:
     import pandas as pd
     from django.utils import timezone
 
-    from institutions.models import Institution
+    from institutions.models import Institution, Membership
     from institutions.reporting.statistics import Period, statistics
 
     institution = Institution.objects.get(pk=institution_id)
@@ -70,16 +75,20 @@ def report(institution_id: int) -> dict:
         # institutions.reporting.services.reports lands; until then the statistics and an XLSX
         # of its tables stand in for it.
         result = statistics(institution, period)
+        zone = timezone.get_current_timezone()
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             result.units.to_excel(writer, sheet_name="units")
-            result.people.to_excel(writer, sheet_name="people")
+            people = result.people.copy()
+            for column in people.select_dtypes("datetimetz"):  # Excel has no time zones
+                people[column] = people[column].dt.tz_convert(zone).dt.tz_localize(None)
+            people.to_excel(writer, sheet_name="people")
             for name in ("subjects", "weak_points", "score_bands", "trend"):
                 getattr(result, name).to_excel(writer, sheet_name=name, index=False)
         content = buffer.getvalue()
         via = "placeholder: statistics(institution, Period.month) + pandas/openpyxl XLSX"
     seconds = time.perf_counter() - started
-    people = institution.get_descendants().count() + 1
+    members = Membership.objects.filter(institution__path__startswith=institution.path)
     return {
         "seconds": seconds,
         "peak_mb": _peak_mb(),
@@ -87,13 +96,16 @@ def report(institution_id: int) -> dict:
         "bytes": len(content),
         "via": via,
         "institution": institution.code,
-        "units": people,
+        "units": institution.get_descendant_count() + 1,
+        "people": members.values("user_id").distinct().count(),
         "period": f"{period.start:%Y-%m}",
     }
 
 
 CITY_SQL = """
-WITH units AS NOT MATERIALIZED (SELECT id, path FROM institutions_institution WHERE path LIKE %(subtree)s),
+WITH units AS NOT MATERIALIZED (
+    SELECT id, path FROM institutions_institution WHERE path LIKE %(subtree)s
+),
 members AS NOT MATERIALIZED (  -- inlined where used, so each use is planned with real sizes
     SELECT m.user_id FROM institutions_membership m
     JOIN institutions_institution i ON i.id = m.institution_id WHERE i.path LIKE %(subtree)s
@@ -102,7 +114,8 @@ member_units AS (  -- each person, with every unit whose subtree holds one of th
     SELECT DISTINCT m.user_id, u.id AS unit_id
     FROM institutions_membership m
     JOIN institutions_institution mi ON mi.id = m.institution_id
-    CROSS JOIN generate_series(%(depth)s::int, %(max_depth)s::int) AS d  -- constant bounds: well estimated
+    -- constant bounds, so the planner estimates the rows well
+    CROSS JOIN generate_series(%(depth)s::int, %(max_depth)s::int) AS d
     JOIN units u ON u.path = left(mi.path, d * %(steplen)s)
     WHERE mi.path LIKE %(subtree)s AND d <= mi.depth
 ),
@@ -121,17 +134,21 @@ certificates AS (
            count(*) FILTER (WHERE c.expires_at > %(now)s AND c.expires_at <= %(soon)s) AS expiring,
            count(*) FILTER (WHERE c.expires_at <= %(now)s) AS expired
     FROM certificates_certificate c
-    WHERE c.holder_id IN (SELECT user_id FROM members) AND c.current AND c.revoked_at IS NULL GROUP BY 1
+    WHERE c.holder_id IN (SELECT user_id FROM members) AND c.current AND c.revoked_at IS NULL
+    GROUP BY 1
 ),
 study AS (
     SELECT s.user_id, sum(s.seconds) AS seconds
     FROM courses_studytime s
-    WHERE s.user_id IN (SELECT user_id FROM members) AND s.day >= %(first_day)s AND s.day < %(end_day)s GROUP BY 1
+    WHERE s.user_id IN (SELECT user_id FROM members)
+      AND s.day >= %(first_day)s AND s.day < %(end_day)s
+    GROUP BY 1
 ),
 credit AS (
     SELECT h.user_id, sum(h.hours) AS hours
     FROM certificates_hoursentry h
-    WHERE h.user_id IN (SELECT user_id FROM members) AND h.state = 'approved' AND h.earned_on >= %(first_day)s AND h.earned_on < %(end_day)s
+    WHERE h.user_id IN (SELECT user_id FROM members) AND h.state = 'approved'
+      AND h.earned_on >= %(first_day)s AND h.earned_on < %(end_day)s
     GROUP BY 1
 ),
 mocks AS (
@@ -140,7 +157,8 @@ mocks AS (
            count(nullif(a.max_score, 0)) AS pct_n
     FROM quizzes_attempt a
     JOIN quizzes_quiz q ON q.id = a.quiz_id
-    WHERE a.user_id IN (SELECT user_id FROM members) AND q.kind = 'mock_exam' AND a.submitted_at >= %(start)s AND a.submitted_at < %(end)s
+    WHERE a.user_id IN (SELECT user_id FROM members) AND q.kind = 'mock_exam'
+      AND a.submitted_at >= %(start)s AND a.submitted_at < %(end)s
       AND a.score IS NOT NULL AND NOT a.provisional
     GROUP BY 1
 ),
@@ -245,9 +263,9 @@ def sql(root_id: int) -> dict:
         "subtree": root.path + "%",
         "path": root.path,
         "depth": root.depth,
-        "max_depth": Institution.objects.filter(path__startswith=root.path).aggregate(
-            Max("depth")
-        )["depth__max"],
+        "max_depth": Institution.objects.filter(path__startswith=root.path).aggregate(Max("depth"))[
+            "depth__max"
+        ],
         "steplen": Institution.steplen,
         "now": now,
         "soon": now + datetime.timedelta(days=EXPIRING_DAYS),

@@ -61,8 +61,15 @@ def courses(cursor) -> list[dict]:
     for course_id, kind, subject_id, lessons in cursor.fetchall():
         share = 0.75 if kind in seen else 1.0  # a second course of a kind draws fewer people
         seen.add(kind)
-        result.append({"id": course_id, "kind": kind, "subject_id": subject_id,
-                       "lessons": lessons, "share": share})  # fmt: skip
+        result.append(
+            {
+                "id": course_id,
+                "kind": kind,
+                "subject_id": subject_id,
+                "lessons": lessons,
+                "share": share,
+            }
+        )
     return result
 
 
@@ -141,7 +148,8 @@ STEPS = {
         SELECT e.started, CASE WHEN e.done = e.lessons THEN e.ended END, e.ended,
                e.course_id, e.user_id, l.lesson_id
         FROM bench_enrolment e
-        LEFT JOIN bench_lesson l ON l.course_id = e.course_id AND l.idx = least(e.done + 1, e.lessons)
+        LEFT JOIN bench_lesson l
+               ON l.course_id = e.course_id AND l.idx = least(e.done + 1, e.lessons)
     """,
     "study_time": """
         INSERT INTO courses_studytime (day, seconds, course_id, lesson_id, user_id)
@@ -151,7 +159,8 @@ STEPS = {
         UNION ALL
         SELECT (e.ended AT TIME ZONE %(tz)s)::date, 120 + floor(random() * 1200)::int,
                e.course_id, l.lesson_id, e.user_id
-        FROM bench_enrolment e JOIN bench_lesson l ON l.course_id = e.course_id AND l.idx = e.done + 1
+        FROM bench_enrolment e
+        JOIN bench_lesson l ON l.course_id = e.course_id AND l.idx = e.done + 1
     """,
     "attempts": """
         INSERT INTO quizzes_attempt
@@ -274,7 +283,8 @@ STEPS = {
     # workers' exam-prep course by a date now past; social workers hold the programme's
     # certificate by the year's end; five districts' everyone-completes course due next month.
     "assignments": """
-        INSERT INTO reporting_assignment (assigned_at, due_on, completed_at, user_id, requirement_id)
+        INSERT INTO reporting_assignment
+            (assigned_at, due_on, completed_at, user_id, requirement_id)
         SELECT greatest(p.hired::timestamptz, r.created_at), p.hired + interval '6 months',
                e.completed_at, p.user_id, r.id
         FROM reporting_trainingrequirement r
@@ -410,8 +420,10 @@ def fill(cursor, *, root_path: str, now, today, window_days: int) -> dict:
         "root": root_path + "%",
         "year": today.year,
     }
-    cursor.execute("ANALYZE bench_person, bench_enrolment, bench_lesson, bench_attempt_src,"
-                   " bench_slot, bench_version")  # fmt: skip
+    cursor.execute(
+        "ANALYZE bench_person, bench_enrolment, bench_lesson, bench_attempt_src,"
+        " bench_slot, bench_version"
+    )
     timings = {}
     for name, sql in STEPS.items():
         if name == "assignments":
