@@ -396,20 +396,15 @@ def stats_phase() -> dict:
 
     load_before = os.getloadavg()
     data = _json_run("tests.bench.stats_data", timeout=1800)
-    institution = Institution.objects.get(code=STATS_INSTITUTION).pk
-    runs: dict[str, list[dict]] = {"sql": [], "city": [], "report": []}
+    institution = str(Institution.objects.get(code=STATS_INSTITUTION).pk)
+    root = str(data["root_id"])
+    probes = {"sql": root, "city": root, "report_xlsx": institution, "report_pdf": institution}
+    runs: dict[str, list[dict]] = {kind: [] for kind in probes}
     for _ in range(STATS_RUNS):  # interleaved, so a busy moment does not hit one kind only
-        runs["sql"].append(
-            _json_run("tests.bench.stats_probe", "sql", str(data["root_id"]), timeout=600)
-        )
-        runs["city"].append(
-            _json_run("tests.bench.stats_probe", "city", str(data["root_id"]), timeout=600)
-        )
-        runs["report"].append(
-            _json_run("tests.bench.stats_probe", "report", str(institution), timeout=600)
-        )
+        for kind, pk in probes.items():
+            runs[kind].append(_json_run("tests.bench.stats_probe", kind, pk, timeout=600))
     best = {kind: min(results, key=lambda r: r["seconds"]) for kind, results in runs.items()}
-    city, report, sql = best["city"], best["report"], best["sql"]
+    city, report, sql = best["city"], best["report_xlsx"], best["sql"]
     compared = [key for key in sql["summary"] if key != "institution_id"]
     mismatched = [
         key
@@ -417,6 +412,9 @@ def stats_phase() -> dict:
         if city["summary"].get(key) is None
         or abs(float(city["summary"][key]) - float(sql["summary"][key] or 0)) > 0.05
     ]
+    units_differing = sum(
+        1 for pk, figures in city["per_unit"].items() if sql["per_unit"].get(pk) != figures
+    )
     summary = city["summary"]
     return {
         "city_s": round(city["seconds"], 2),
@@ -429,14 +427,18 @@ def stats_phase() -> dict:
         "city_to_limit": round(city["seconds"] / sql["seconds"], 2),
         "city_runs_s": [round(r["seconds"], 2) for r in runs["city"]],
         "city_baseline_mb": city["baseline_mb"],
-        "institution_report_runs_s": [round(r["seconds"], 2) for r in runs["report"]],
-        "institution_report_peak_mb": max(r["peak_mb"] for r in runs["report"]),
+        "institution_report_runs_s": [round(r["seconds"], 2) for r in runs["report_xlsx"]],
+        "institution_report_peak_mb": max(r["peak_mb"] for r in runs["report_xlsx"]),
+        "institution_report_pdf_s": round(best["report_pdf"]["seconds"], 2),
+        "institution_report_pdf_peak_mb": max(r["peak_mb"] for r in runs["report_pdf"]),
         "institution_report": {
-            key: report[key] for key in ("institution", "units", "people", "period", "via")
+            "via": "report_render(fmt='xlsx'), the last full month",
+            **{key: report[key] for key in ("institution", "units", "people", "period", "bytes")},
         },
         "sql_limit_runs_s": [round(r["seconds"], 2) for r in runs["sql"]],
         "sql_matches_city_root": not mismatched,
         "sql_mismatched_columns": mismatched,
+        "sql_units_differing": units_differing,
         "city": {
             "units": city["units"],
             "people": summary["people"],

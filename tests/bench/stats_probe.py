@@ -1,21 +1,33 @@
 """One timed measurement of the statistics benchmark, in a process of its own.
 
-``python -m tests.bench.stats_probe city|report|sql INSTITUTION_ID`` prints one JSON line:
+``python -m tests.bench.stats_probe WHAT INSTITUTION_ID`` prints one JSON line:
 wall seconds of the measured call, the process's peak resident memory (``ru_maxrss``, Django
 and pandas included) and its baseline before the call, and what the call found.
 
 - ``city``: ``statistics(root, Period.year_to_date(today))``, the city-wide statistics.
-- ``report``: one institution's report for the last full month, as XLSX.
+- ``report_xlsx``, ``report_pdf``: one institution's report for the last full month
+  (``report_render``).
 - ``sql``: the floor: one hand-written query computing the same per-unit totals and
   knowledge-point sums in PostgreSQL (psycopg, no ORM, no pandas).
 """
 
 import datetime
-import io
 import json
 import resource
 import sys
 import time
+
+# Per-unit counts compared between the service and the SQL floor.
+UNIT_CHECK = [
+    "people",
+    "enrolments",
+    "enrolments_completed",
+    "assignments",
+    "assignments_overdue",
+    "certificates_valid",
+    "mock_attempts",
+    "mock_passed",
+]
 
 
 def _peak_mb() -> float:
@@ -46,47 +58,28 @@ def city(root_id: int) -> dict:
         "baseline_mb": baseline,
         "units": len(result.units),
         "summary": summary,
+        "per_unit": {
+            str(pk): [int(row[column]) for column in UNIT_CHECK]
+            for pk, row in result.units.iterrows()
+        },
         "weak_points": result.weak_points.code.tolist(),
         "trend_courses_completed": result.trend.courses_completed.tolist(),
     }
 
 
-def report(institution_id: int) -> dict:
-    import pandas as pd
+def report(institution_id: int, fmt: str) -> dict:
     from django.utils import timezone
 
     from institutions.models import Institution, Membership
-    from institutions.reporting.statistics import Period, statistics
+    from institutions.reporting.services.reports import report_render
+    from institutions.reporting.statistics import Period
 
     institution = Institution.objects.get(pk=institution_id)
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     period = Period.month(last_month.year, last_month.month)
-    try:
-        from institutions.reporting.services.reports import report_render
-    except ImportError:
-        report_render = None
     baseline = _peak_mb()
     started = time.perf_counter()
-    if report_render is not None:
-        content = report_render(institution=institution, period=period, fmt="xlsx")
-        via = "institutions.reporting.services.reports.report_render(fmt='xlsx')"
-    else:
-        # TODO: time report_render(institution=..., period=..., fmt="xlsx") alone once
-        # institutions.reporting.services.reports lands; until then the statistics and an XLSX
-        # of its tables stand in for it.
-        result = statistics(institution, period)
-        zone = timezone.get_current_timezone()
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            result.units.to_excel(writer, sheet_name="units")
-            people = result.people.copy()
-            for column in people.select_dtypes("datetimetz"):  # Excel has no time zones
-                people[column] = people[column].dt.tz_convert(zone).dt.tz_localize(None)
-            people.to_excel(writer, sheet_name="people")
-            for name in ("subjects", "weak_points", "score_bands", "trend"):
-                getattr(result, name).to_excel(writer, sheet_name=name, index=False)
-        content = buffer.getvalue()
-        via = "placeholder: statistics(institution, Period.month) + pandas/openpyxl XLSX"
+    content = report_render(institution=institution, period=period, fmt=fmt)
     seconds = time.perf_counter() - started
     members = Membership.objects.filter(institution__path__startswith=institution.path)
     return {
@@ -94,7 +87,6 @@ def report(institution_id: int) -> dict:
         "peak_mb": _peak_mb(),
         "baseline_mb": baseline,
         "bytes": len(content),
-        "via": via,
         "institution": institution.code,
         "units": institution.get_descendant_count() + 1,
         "people": members.values("user_id").distinct().count(),
@@ -292,6 +284,10 @@ def sql(root_id: int) -> dict:
         "peak_mb": _peak_mb(),
         "units": len(rows),
         "summary": summary,
+        "per_unit": {
+            str(row[0]): [int(row[SQL_COLUMNS.index(column)] or 0) for column in UNIT_CHECK]
+            for row in rows
+        },
         "knowledge_points": len(points),
         "answers": sum(answers for _, answers, _, _ in points),
     }
@@ -302,4 +298,10 @@ if __name__ == "__main__":
 
     django.setup()
     what, pk = sys.argv[1], int(sys.argv[2])
-    print(json.dumps({"city": city, "report": report, "sql": sql}[what](pk), ensure_ascii=False))
+    probes = {
+        "city": city,
+        "report_xlsx": lambda pk: report(pk, "xlsx"),
+        "report_pdf": lambda pk: report(pk, "pdf"),
+        "sql": sql,
+    }
+    print(json.dumps(probes[what](pk), ensure_ascii=False))
