@@ -33,9 +33,9 @@ test: venv  ## Run the whole suite against PostgreSQL, Redis and a Celery worker
 	$(MANAGE) compilemessages --verbosity 0 --ignore=.venv --ignore=var --ignore=node_modules
 	scripts/test-services.sh $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: venv  ## Benchmarks (answer saves under load, assembly, prediction) -> tests/bench/results.json
+bench: venv  ## Benchmarks -> tests/bench/results.json (BENCH_ARGS="--only stats" for some phases)
 	@scripts/system-packages.sh $(APT_PACKAGES_TEST) wrk
-	scripts/test-services.sh $(BIN)/python tests/bench/run.py
+	scripts/test-services.sh $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
 check: venv  ## Django checks, missing migrations and lint, as CI runs them
 	$(MANAGE) check

@@ -1,9 +1,13 @@
-"""``make bench``: the answer-save path under load, mock-exam assembly, prediction quality.
+"""``make bench``: the answer-save path under load, mock-exam assembly, prediction quality,
+certificate issuance, city-wide statistics.
 
 Runs inside ``scripts/test-services.sh`` (PostgreSQL and Redis on loopback). Writes
-``tests/bench/results.json``. Loopback only; every load phase is bounded in time.
+``tests/bench/results.json``, merged: phases that did not run keep their last results.
+``tests/bench/run.py --only stats`` (or ``--only assembly,prediction``) runs some phases only.
+Loopback only; every load phase is bounded in time.
 """
 
+import argparse
 import json
 import os
 import platform
@@ -39,6 +43,9 @@ WRK_THREADS = 2
 GUNICORN_WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 BANK_SIZE = 10_000
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
+STATS_RUNS = int(os.environ.get("BENCH_STATS_RUNS", "3"))
+STATS_INSTITUTION = "bench-d01-s01"  # a street station and its six communities, ~370 people
+PHASES = ["answer_save", "assembly", "prediction", "certificates", "stats"]
 
 
 def manage(*args):
@@ -365,6 +372,93 @@ def certificates_phase() -> dict:
     }
 
 
+def _json_run(*args: str, timeout: int) -> dict:
+    """Run ``python -m ARGS`` from the project root; its last output line is JSON."""
+    out = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def stats_phase() -> dict:
+    """City-wide statistics of 100,000 learners in 2,000 institutions (5 million responses,
+    500,000 lesson completions) and one institution's monthly report: wall seconds (best of
+    STATS_RUNS, each in a fresh process) and peak memory, next to one SQL query computing the
+    same per-unit totals and knowledge-point sums (the floor). See ``stats_data``/``stats_probe``.
+    """
+    from institutions.models import Institution
+
+    load_before = os.getloadavg()
+    data = _json_run("tests.bench.stats_data", timeout=1800)
+    institution = str(Institution.objects.get(code=STATS_INSTITUTION).pk)
+    root = str(data["root_id"])
+    probes = {"sql": root, "city": root, "report_xlsx": institution, "report_pdf": institution}
+    runs: dict[str, list[dict]] = {kind: [] for kind in probes}
+    for _ in range(STATS_RUNS):  # interleaved, so a busy moment does not hit one kind only
+        for kind, pk in probes.items():
+            runs[kind].append(_json_run("tests.bench.stats_probe", kind, pk, timeout=600))
+    best = {kind: min(results, key=lambda r: r["seconds"]) for kind, results in runs.items()}
+    city, report, sql = best["city"], best["report_xlsx"], best["sql"]
+    compared = [key for key in sql["summary"] if key != "institution_id"]
+    mismatched = [
+        key
+        for key in compared
+        if city["summary"].get(key) is None
+        or abs(float(city["summary"][key]) - float(sql["summary"][key] or 0)) > 0.05
+    ]
+    units_differing = sum(
+        1 for pk, figures in city["per_unit"].items() if sql["per_unit"].get(pk) != figures
+    )
+    summary = city["summary"]
+    return {
+        "city_s": round(city["seconds"], 2),
+        "city_peak_mb": max(r["peak_mb"] for r in runs["city"]),
+        "institution_report_s": round(report["seconds"], 2),
+        "sql_limit_s": round(sql["seconds"], 2),
+        "city_target_s": 15,
+        "city_peak_target_mb": 2048,
+        "institution_report_target_s": 2,
+        "city_to_limit": round(city["seconds"] / sql["seconds"], 2),
+        "city_runs_s": [round(r["seconds"], 2) for r in runs["city"]],
+        "city_baseline_mb": city["baseline_mb"],
+        "institution_report_runs_s": [round(r["seconds"], 2) for r in runs["report_xlsx"]],
+        "institution_report_peak_mb": max(r["peak_mb"] for r in runs["report_xlsx"]),
+        "institution_report_pdf_s": round(best["report_pdf"]["seconds"], 2),
+        "institution_report_pdf_peak_mb": max(r["peak_mb"] for r in runs["report_pdf"]),
+        "institution_report": {
+            "via": "report_render(fmt='xlsx'), the last full month",
+            **{key: report[key] for key in ("institution", "units", "people", "period", "bytes")},
+        },
+        "sql_limit_runs_s": [round(r["seconds"], 2) for r in runs["sql"]],
+        "sql_matches_city_root": not mismatched,
+        "sql_mismatched_columns": mismatched,
+        "sql_units_differing": units_differing,
+        "city": {
+            "units": city["units"],
+            "people": summary["people"],
+            "completion_pct": summary["completion_pct"],
+            "compliance_pct": summary["compliance_pct"],
+            "mock_attempts": summary["mock_attempts"],
+            "mock_pass_pct": summary["mock_pass_pct"],
+            "score_mean": summary["score_mean"],
+            "weak_points": city["weak_points"],
+            "trend_courses_completed": city["trend_courses_completed"],
+        },
+        "generation_s": data.get("seconds"),
+        "generation_steps_s": data.get("steps_s"),
+        "rows": data["rows"],
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "runs": STATS_RUNS,
+    }
+
+
 def machine() -> dict:
     cpu = ""
     if Path("/proc/cpuinfo").exists():
@@ -387,34 +481,52 @@ def machine() -> dict:
 
 
 def main() -> None:
-    if shutil.which("wrk") is None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        default=",".join(PHASES),
+        help=f"comma-separated phases to run (default: all): {', '.join(PHASES)}",
+    )
+    phases = parser.parse_args().only.split(",")
+    unknown = set(phases) - set(PHASES)
+    if unknown:
+        parser.error(f"unknown phase(s): {', '.join(sorted(unknown))}")
+    if "answer_save" in phases and shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it")
     manage("migrate", "--verbosity", "0")
     manage("load_demo", "--no-activity")
     import django
 
     django.setup()
+    path = HERE / "results.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results["machine"] = machine()
     plan = HERE / ".plan.txt"
-    prepare_attempts(plan)
-    results = {
-        "machine": machine(),
-        "settings": {
+    if "answer_save" in phases:
+        prepare_attempts(plan)
+        results["settings"] = {
             "gunicorn_workers": GUNICORN_WORKERS,
             "connections": CONNECTIONS,
             "wrk_threads": WRK_THREADS,
             "duration_s": DURATION_S,
             "database": "PostgreSQL (throwaway cluster, fsync off)",
             "django_settings": os.environ["DJANGO_SETTINGS_MODULE"],
-        },
-        "answer_save": load_phase(plan),
-        "assembly": assembly_phase(),
-        "prediction": prediction_phase(),
-        "certificates": certificates_phase(),
+        }
+        results["answer_save"] = load_phase(plan)
+    runners = {
+        "assembly": assembly_phase,
+        "prediction": prediction_phase,
+        "certificates": certificates_phase,
+        "stats": stats_phase,
     }
+    for name, run in runners.items():
+        if name in phases:
+            results[name] = run()
     plan.unlink(missing_ok=True)
     shutil.rmtree(PRIVATE_MEDIA, ignore_errors=True)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    ran = {name: results[name] for name in PHASES if name in phases}
+    print(json.dumps(ran, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
