@@ -112,6 +112,8 @@ CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, defa
 ASSIGNMENT_REMINDER_DAYS = env.list("ASSIGNMENT_REMINDER_DAYS", cast=int, default=[30, 7])
 # Statistics: the fewest graded answers on a knowledge point before it can be called weak.
 WEAK_POINT_MIN_ANSWERS = env.int("WEAK_POINT_MIN_ANSWERS", default=20)
+# How long a dashboard's figures are reused before they are computed again (0: never reused).
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
 
 # Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
 # file may unpack to (a guard against zip bombs).

@@ -16,3 +16,5 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "test-private")
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests change data and look again at once; the cache is tested on its own.
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=0)

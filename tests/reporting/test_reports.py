@@ -172,3 +172,17 @@ def test_an_export_is_built_in_the_background_with_progress(
     assert status["state"] == "done" and status["progress"] == 100
     pdf = client.get(status["download"])
     assert pdf["Content-Type"] == "application/pdf" and pdf.getvalue().startswith(b"%PDF")
+
+
+def test_dashboard_figures_are_reused_for_a_while(city, admins, district, client, settings):
+    from django.core.cache import cache
+
+    settings.STATISTICS_CACHE_SECONDS = 300
+    cache.clear()
+    client.force_login(admins["a"])
+    url = f"{reverse('institution-dashboard')}?unit={city['a'].pk}"
+    assert "66.7 %" in client.get(url).content.decode()
+    Enrollment.objects.filter(completed_at__isnull=True).update(completed_at=timezone.now())
+    assert "66.7 %" in client.get(url).content.decode()  # the cached figures
+    cache.clear()  # as when they expire
+    assert "100 %" in client.get(url).content.decode()

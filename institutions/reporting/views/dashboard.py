@@ -3,11 +3,14 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, StaffCategory
@@ -57,49 +60,66 @@ def _unit(request) -> Institution:
     return default_unit(request.user)
 
 
+def figures(unit: Institution, period: Period) -> dict:
+    """What the dashboard shows of ``unit``, kept in the cache for
+    ``STATISTICS_CACHE_SECONDS``: a city's statistics take seconds, and many admins look."""
+    key = f"reporting:figures:{unit.pk}:{period.start}:{period.end}:{get_language()}"
+    cached = cache.get(key) if settings.STATISTICS_CACHE_SECONDS else None
+    if cached is not None:
+        return cached
+    stats = statistics(unit, period)
+    units = with_labels(stats.units)
+    children = units[units.parent_id == unit.pk]
+    ranked = units[(units.depth > unit.depth) & (units.people > 0)].sort_values(
+        ["compliance_pct", "completion_pct", "people"], ascending=False, na_position="last"
+    )
+    result = {
+        "computed_at": timezone.now(),
+        "summary": stats.summary,
+        "children": records(children, index="institution_id"),
+        "ranked": records(ranked, index="institution_id"),
+        "subjects": records(stats.subjects),
+        "weak_points": records(stats.weak_points),
+        "score_bands": records(stats.score_bands),
+        "trend": records(stats.trend),
+        "charts": {
+            "trend": charts.completion_trend(stats.trend),
+            "units": charts.completion_by_unit(children),
+            "weak_points": charts.weak_points(stats.weak_points),
+            "scores": charts.score_distribution(stats.score_bands),
+        },
+    }
+    if settings.STATISTICS_CACHE_SECONDS:
+        cache.set(key, result, settings.STATISTICS_CACHE_SECONDS)
+    return result
+
+
 @login_required
 def dashboard(request):
     unit = _unit(request)
     period = period_of(request)
-    stats = statistics(unit, period)
-    units = with_labels(stats.units)
-    children = units[units.parent_id == unit.pk]
+    shown = figures(unit, period)
     league = None
     if is_city_admin(request.user):
-        ranked = units[(units.depth > unit.depth) & (units.people > 0)].sort_values(
-            ["compliance_pct", "completion_pct", "people"], ascending=False, na_position="last"
-        )
-        league = Paginator(records(ranked, index="institution_id"), 50).get_page(
-            request.GET.get("league_page")
-        )
+        league = Paginator(shown["ranked"], 50).get_page(request.GET.get("league_page"))
+    roots = dashboard_roots(request.user)
     trail = [
         institution
         for institution in unit.get_ancestors()
-        if any(institution.path.startswith(root.path) for root in dashboard_roots(request.user))
+        if any(institution.path.startswith(root.path) for root in roots)
     ]
     return render(
         request,
         "reporting/dashboard.html",
         {
+            **shown,
             "unit": unit,
             "trail": trail,
-            "roots": dashboard_roots(request.user),
+            "roots": roots,
             "period": period,
             "year": period.final_year,
             "years": _years(),
-            "summary": stats.summary,
-            "children": records(children, index="institution_id"),
             "league": league,
-            "subjects": records(stats.subjects),
-            "weak_points": records(stats.weak_points),
-            "score_bands": records(stats.score_bands),
-            "trend": records(stats.trend),
-            "charts": {
-                "trend": charts.completion_trend(stats.trend),
-                "units": charts.completion_by_unit(children),
-                "weak_points": charts.weak_points(stats.weak_points),
-                "scores": charts.score_distribution(stats.score_bands),
-            },
         },
     )
 
