@@ -72,6 +72,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certificates.view_certificate",
         "reporting.view_report",
         "reporting.view_assignment",
+        *(f"reporting.{action}_annualtarget" for action in ("add", "change", "delete", "view")),
         *(
             f"certificates.{action}_{model}"
             for model in ("certificatetemplate", "certificateprogramme")

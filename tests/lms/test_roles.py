@@ -19,6 +19,7 @@ MATRIX = {
     "open the certificate template editor": {"trainer", "city_admin"},
     "add a certificate programme": {"city_admin"},
     "open the certificate desk": {"institution_admin", "city_admin"},
+    "set an institution's annual target": {"city_admin"},
 }
 
 
@@ -55,6 +56,8 @@ def _attempt(client, operation, chapter, lesson):
         )
     if operation == "open the certificate desk":
         return client.get("/certificates/manage/").status_code == 200
+    if operation == "set an institution's annual target":
+        return client.get("/admin/snippets/reporting/annualtarget/add/").status_code == 200
     raise AssertionError(operation)
 
 
