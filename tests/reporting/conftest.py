@@ -70,3 +70,21 @@ def rotation(db):
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def rotation_requirement(unit, course, **fields):
+    """Civil servants and public-institution staff of ``unit``'s subtree complete ``course``
+    within 6 months of hire (unless ``fields`` say otherwise)."""
+    values = {
+        "name": "新录用公务员社会工作轮训",
+        "institution": unit,
+        "staff_categories": ["civil_servant", "public_institution"],
+        "target": "course",
+        "course": course,
+        "due_rule": "months_after_hire",
+        "due_months": 6,
+    }
+    values.update(fields)
+    from institutions.reporting.models import TrainingRequirement
+
+    return TrainingRequirement.objects.create(**values)

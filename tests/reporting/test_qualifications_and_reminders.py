@@ -17,7 +17,7 @@ from institutions.reporting.services.qualifications import (
 from institutions.reporting.services.reminders import assignment_reminders_send
 from institutions.reporting.services.requirements import assignments_generate
 from lms.models import Notice
-from tests.reporting.conftest import days_ago, person
+from tests.reporting.conftest import days_ago, person, rotation_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +65,7 @@ def test_approved_qualification_completes_the_requirement(city, admins, qualific
 
 def test_an_approved_training_certificate_can_count_for_a_named_assignment(city, admins, rotation):
     learner = person(city["a1"], name="外训", hired=days_ago(100))
-    TrainingRequirement.objects.create(
-        name="轮训",
-        institution=city["a"],
-        target="course",
-        course=rotation,
-        due_rule="months_after_hire",
-        due_months=6,
-    )
+    rotation_requirement(city["a"], rotation, staff_categories=[])
     assignments_generate()
     assignment = Assignment.objects.get(user=learner)
     qualification = submit(learner, kind="training", title="省社会工作轮训结业证书")
@@ -122,12 +115,10 @@ def test_reminders_go_once_each_and_admins_hear_of_overdue_only(
 ):
     learner = person(city["a1"], name="学员", email="learner@example.org", category="social_worker")
     outsider_admin = admins["b"]
-    TrainingRequirement.objects.create(
-        name="轮训",
-        institution=city["a"],
+    rotation_requirement(
+        city["a"],
+        rotation,
         staff_categories=["social_worker"],
-        target="course",
-        course=rotation,
         due_rule="fixed_date",
         due_date=datetime.date(2026, 6, 30),
     )
@@ -160,14 +151,7 @@ def test_an_assignment_first_seen_overdue_gets_one_reminder(
     city, admins, rotation, django_capture_on_commit_callbacks
 ):
     learner = person(city["a1"], name="学员", email="learner@example.org", hired=days_ago(400))
-    TrainingRequirement.objects.create(
-        name="轮训",
-        institution=city["a"],
-        target="course",
-        course=rotation,
-        due_rule="months_after_hire",
-        due_months=6,
-    )
+    rotation_requirement(city["a"], rotation, staff_categories=[])
     assignments_generate()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,14 +167,7 @@ def test_an_assignment_first_seen_overdue_gets_one_reminder(
 
 def test_a_completed_assignment_is_not_reminded(city, rotation):
     learner = person(city["a1"], name="学员", hired=days_ago(400))
-    TrainingRequirement.objects.create(
-        name="轮训",
-        institution=city["a"],
-        target="course",
-        course=rotation,
-        due_rule="months_after_hire",
-        due_months=6,
-    )
+    rotation_requirement(city["a"], rotation, staff_categories=[])
     assignments_generate()
     Assignment.objects.filter(user=learner).update(completed_at=timezone.now())
     assert assignment_reminders_send() == 0

@@ -15,23 +15,9 @@ from institutions.reporting.services.requirements import (
 )
 from institutions.services import membership_set
 from tests.factories import lessons_of
-from tests.reporting.conftest import days_ago, person
+from tests.reporting.conftest import days_ago, person, rotation_requirement
 
 pytestmark = pytest.mark.django_db
-
-
-def rotation_requirement(unit, course, **fields):
-    values = {
-        "name": "新录用公务员社会工作轮训",
-        "institution": unit,
-        "staff_categories": ["civil_servant", "public_institution"],
-        "target": "course",
-        "course": course,
-        "due_rule": "months_after_hire",
-        "due_months": 6,
-    }
-    values.update(fields)
-    return TrainingRequirement.objects.create(**values)
 
 
 def test_members_of_the_subtree_in_the_categories_get_assignments_due_after_hire(city, rotation):
