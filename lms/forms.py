@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
@@ -25,7 +27,14 @@ class UserProfileForm(forms.ModelForm):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Password reset whose email goes out through the Celery worker, not the request."""
+    """Password reset whose email goes out through the Celery worker, not the request.
+
+    People an institution imported have no password until they follow their invitation; if it
+    expired, "forgot password" sends them a fresh link (Django's own form would skip them)."""
+
+    def get_users(self, email):
+        users = User._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if _email_matches(user, email))
 
     def send_mail(
         self,
@@ -39,3 +48,10 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_enqueue(subject=subject, body=body, to=[to_email])
+
+
+def _email_matches(user, email: str) -> bool:
+    def folded(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold()
+
+    return folded(email) == folded(getattr(user, user.get_email_field_name()) or "")

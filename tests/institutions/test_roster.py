@@ -383,3 +383,15 @@ def test_header_list_matches_the_template_columns():
     from institutions.roster.columns import COLUMNS
 
     assert [column.header for column in COLUMNS] == HEADER
+
+
+def test_someone_imported_whose_invitation_expired_can_ask_for_a_new_link(db):
+    from lms.forms import QueuedPasswordResetForm
+
+    imported = UserFactory(email="New.Person@example.com")
+    imported.set_unusable_password()
+    imported.save()
+    inactive = UserFactory(email="gone@example.com", is_active=False)
+    form = QueuedPasswordResetForm()
+    assert list(form.get_users("new.person@example.com")) == [imported]
+    assert list(form.get_users("gone@example.com")) == [] and inactive.pk
