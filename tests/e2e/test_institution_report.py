@@ -1,6 +1,7 @@
 """An institution admin opens the training statistics, asks for the XLSX report, waits while
 the Celery worker builds it, downloads it and opens it: their own people only."""
 
+import io
 import os
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_institution_admin_downloads_and_opens_the_xlsx_report(page, demo):
     page.snap("report-ready")
     with page.expect_download() as download:
         link.click()
-    workbook = openpyxl.load_workbook(Path(download.value.path()))
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert workbook.sheetnames[:3] == ["概要", "下属单位", "人员"]
     people = {row[0] for row in workbook["人员"].iter_rows(min_row=2, values_only=True)}
     assert "王磊" in people  # the demo civil servant of 东湖区民政局

@@ -137,7 +137,7 @@ def test_an_admin_sees_only_their_subtree_in_lists_and_the_api(world, client):
 
 
 def test_another_institutions_unit_is_404_and_nothing_is_exported(
-    world, client, city, django_capture_on_commit_callbacks
+    world, client, city, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(world["admin_a"])
     for unit in (city["b"].pk, city["city"].pk, 999999, "x"):
@@ -153,7 +153,7 @@ def test_another_institutions_unit_is_404_and_nothing_is_exported(
 
 
 def test_an_admins_export_holds_their_people_only(
-    world, client, city, django_capture_on_commit_callbacks
+    world, client, city, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(world["admin_a"])
     with django_capture_on_commit_callbacks(execute=True):

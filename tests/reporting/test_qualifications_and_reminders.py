@@ -111,7 +111,7 @@ def test_bad_qualification_input_is_refused_and_nothing_is_stored(city, fields, 
 
 
 def test_reminders_go_once_each_and_admins_hear_of_overdue_only(
-    city, admins, rotation, django_capture_on_commit_callbacks, settings
+    city, admins, rotation, django_capture_on_commit_callbacks, settings, eager_tasks
 ):
     learner = person(city["a1"], name="学员", email="learner@example.org", category="social_worker")
     outsider_admin = admins["b"]
@@ -148,7 +148,7 @@ def test_reminders_go_once_each_and_admins_hear_of_overdue_only(
 
 
 def test_an_assignment_first_seen_overdue_gets_one_reminder(
-    city, admins, rotation, django_capture_on_commit_callbacks
+    city, admins, rotation, django_capture_on_commit_callbacks, eager_tasks
 ):
     learner = person(city["a1"], name="学员", email="learner@example.org", hired=days_ago(400))
     rotation_requirement(city["a"], rotation, staff_categories=[])

@@ -155,7 +155,7 @@ def test_the_api_gives_the_same_numbers_as_the_dashboard(city, admins, district,
 
 
 def test_an_export_is_built_in_the_background_with_progress(
-    city, admins, district, client, django_capture_on_commit_callbacks
+    city, admins, district, client, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(admins["a"])
     with django_capture_on_commit_callbacks() as queued:

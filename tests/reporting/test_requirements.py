@@ -55,7 +55,9 @@ def test_hired_after_and_fixed_due_date(city, rotation):
     assert old_hand.pk not in Assignment.objects.values_list("user", flat=True)
 
 
-def test_someone_who_joins_is_assigned_at_once(city, rotation, django_capture_on_commit_callbacks):
+def test_someone_who_joins_is_assigned_at_once(
+    city, rotation, django_capture_on_commit_callbacks, eager_tasks
+):
     rotation_requirement(city["a"], rotation)
     with django_capture_on_commit_callbacks(execute=True):
         joiner = person(city["a2"], name="新人", hired=days_ago(10))
@@ -64,7 +66,7 @@ def test_someone_who_joins_is_assigned_at_once(city, rotation, django_capture_on
 
 
 def test_completing_the_course_completes_the_assignment(
-    city, rotation, django_capture_on_commit_callbacks
+    city, rotation, django_capture_on_commit_callbacks, eager_tasks
 ):
     learner = person(city["a1"], name="学员", hired=days_ago(30))
     assignments_generate(requirement=rotation_requirement(city["a"], rotation))
