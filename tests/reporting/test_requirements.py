@@ -129,3 +129,38 @@ def test_a_person_in_two_covered_units_is_assigned_once_with_the_earliest_hire(c
     )
     assignments_generate(requirement=rotation_requirement(city["a"], rotation))
     assert list(Assignment.objects.values_list("due_on", flat=True)) == [datetime.date(2026, 5, 1)]
+
+
+def test_a_changed_requirement_moves_open_due_dates_and_lets_go_of_those_no_longer_covered(
+    city, rotation
+):
+    hired = datetime.date(2026, 1, 15)
+    stays = person(city["a1"], name="留下", hired=hired)
+    done = person(city["a1"], name="已完成", hired=hired)
+    public = person(city["a1"], name="事业编", category="public_institution", hired=hired)
+    requirement = rotation_requirement(city["a"], rotation)
+    assignments_generate(requirement=requirement)
+    Assignment.objects.filter(user=done).update(
+        completed_at=datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    )
+
+    requirement.due_months = 12
+    requirement.staff_categories = ["civil_servant"]
+    requirement.save()
+    assert assignments_generate(requirement=requirement) == 0
+    due = dict(Assignment.objects.values_list("user__real_name", "due_on"))
+    assert due == {
+        "留下": datetime.date(2027, 1, 15),  # moved with the rule
+        "已完成": datetime.date(2026, 7, 15),  # completed: left as it was
+    }
+    assert not Assignment.objects.filter(user=public).exists()  # no longer covered
+    assert stays.pk and assignments_generate() == 0  # and the nightly run agrees
+
+
+def test_an_unknown_hire_date_counts_from_the_day_of_assignment_every_night(city, rotation):
+    learner = person(city["a1"], name="无入职日期")
+    requirement = rotation_requirement(city["a"], rotation)
+    first_night = datetime.datetime(2026, 2, 1, 1, 30, tzinfo=datetime.UTC)
+    assignments_generate(requirement=requirement, now=first_night)
+    assignments_generate(requirement=requirement, now=first_night + datetime.timedelta(days=40))
+    assert Assignment.objects.get(user=learner).due_on == datetime.date(2026, 8, 1)

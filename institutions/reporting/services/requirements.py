@@ -95,19 +95,33 @@ def audience(requirement: TrainingRequirement):
 
 
 def due_date(
-    requirement: TrainingRequirement, hire_date: datetime.date | None, today: datetime.date
+    requirement: TrainingRequirement, hire_date: datetime.date | None, assigned_on: datetime.date
 ) -> datetime.date:
-    """A fixed date, or N months after hire (after today when the hire date is unknown)."""
+    """A fixed date, or N months after hire (after the day of assignment when the hire date is
+    unknown)."""
     if requirement.due_rule == DueRule.FIXED_DATE:
         return requirement.due_date
-    return (hire_date or today) + relativedelta(months=requirement.due_months)
+    return (hire_date or assigned_on) + relativedelta(months=requirement.due_months)
+
+
+def _earliest_hires(memberships) -> dict[int, datetime.date | None]:
+    """Per person covered, their earliest known hire date among the covering memberships."""
+    earliest: dict[int, datetime.date | None] = {}
+    for user_id, hire in memberships.values_list("user_id", "hire_date"):
+        known = earliest.get(user_id)
+        if user_id not in earliest or (hire and (known is None or hire < known)):
+            earliest[user_id] = hire
+    return earliest
 
 
 def assignments_generate(
     *, requirement: TrainingRequirement | None = None, user=None, now=None
 ) -> int:
-    """Assign every active requirement (or one) to everyone it applies to (or one person) who
-    has no assignment under it yet. Running it again creates nothing. Returns how many."""
+    """Bring every active requirement's assignments (or one requirement's, or one person's) in
+    line with who it covers: everyone covered without one gets one; open assignments follow a
+    changed due rule, and go when their person is no longer covered (someone left, or the
+    audience changed); completed ones stay as they are. Running it again changes nothing.
+    Returns how many assignments were made."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     requirements = TrainingRequirement.objects.filter(active=True).select_related("institution")
@@ -115,16 +129,27 @@ def assignments_generate(
         requirements = requirements.filter(pk=requirement.pk)
     created = 0
     for item in requirements:
-        memberships = audience(item).exclude(
-            user__in=Assignment.objects.filter(requirement=item).values("user")
-        )
+        memberships = audience(item)
+        existing = Assignment.objects.filter(requirement=item)
         if user is not None:
             memberships = memberships.filter(user=user)
-        earliest_hire: dict[int, datetime.date | None] = {}
-        for user_id, hire in memberships.values_list("user_id", "hire_date"):
-            known = earliest_hire.get(user_id)
-            if user_id not in earliest_hire or (hire and (known is None or hire < known)):
-                earliest_hire[user_id] = hire
+            existing = existing.filter(user=user)
+        covered = _earliest_hires(memberships)
+        changed = []
+        for assignment in existing.filter(completed_at__isnull=True):
+            if assignment.user_id not in covered:
+                continue
+            due = due_date(
+                item, covered[assignment.user_id], timezone.localdate(assignment.assigned_at)
+            )
+            if due != assignment.due_on:
+                assignment.due_on = due
+                changed.append(assignment)
+        Assignment.objects.bulk_update(changed, ["due_on"], batch_size=500)
+        existing.filter(completed_at__isnull=True).exclude(
+            user__in=memberships.values("user")
+        ).delete()
+        assigned = set(existing.values_list("user_id", flat=True))
         new = [
             Assignment(
                 requirement=item,
@@ -132,7 +157,8 @@ def assignments_generate(
                 assigned_at=now,
                 due_on=due_date(item, hire, today),
             )
-            for user_id, hire in earliest_hire.items()
+            for user_id, hire in covered.items()
+            if user_id not in assigned
         ]
         created += len(Assignment.objects.bulk_create(new, ignore_conflicts=True))
         assignments_complete(requirement=item, user=user)
