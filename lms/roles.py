@@ -72,6 +72,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "certificates.view_certificate",
         "reporting.view_report",
         "reporting.view_assignment",
+        "quizzes.view_quiz",  # the quizzes' item statistics reports
         *(f"reporting.{action}_annualtarget" for action in ("add", "change", "delete", "view")),
         *(
             f"certificates.{action}_{model}"

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes and question bank")
+
+    def ready(self):
+        from quizzes import receivers  # noqa: F401

@@ -5,6 +5,7 @@ Reads only; a fixed number of queries per subject shown.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,10 +43,13 @@ class SubjectReadiness:
 
 def _sections(blueprint: Blueprint) -> list[prediction.Section]:
     ratings: dict[str, list[float]] = {}
-    for question_type, rating in Question.objects.filter(
+    minimum = settings.ITEM_CALIBRATION_MIN_ANSWERS
+    for question_type, rating, calibrated, answers in Question.objects.filter(
         status=QuestionStatus.PUBLISHED, chapter__subject_id=blueprint.subject_id
-    ).values_list("type", "difficulty"):
-        ratings.setdefault(question_type, []).append(prediction.difficulty_from_rating(rating))
+    ).values_list("type", "difficulty", "calibration__difficulty", "calibration__answers"):
+        ratings.setdefault(question_type, []).append(
+            prediction.item_difficulty(rating, calibrated, answers, minimum)
+        )
     return [
         prediction.Section(
             count=s.count,
@@ -81,14 +85,23 @@ def subject_readiness(*, user, subject: Subject) -> SubjectReadiness:
         )
         .exclude(Q(points=None) | Q(max_points=0))
         .order_by("-attempt__submitted_at")
-        .values_list("version__difficulty", "points", "max_points")[:RECENT_ANSWERS]
+        .values_list(
+            "version__difficulty",
+            "points",
+            "max_points",
+            "version__question__calibration__difficulty",
+            "version__question__calibration__answers",
+        )[:RECENT_ANSWERS]
     )
     readiness.answers = len(answers)
     blueprint = Blueprint.objects.filter(subject=subject).prefetch_related("sections").first()
     if answers and blueprint is not None:
         ability = prediction.estimate_ability(
-            [prediction.difficulty_from_rating(d) for d, _p, _m in answers],
-            [float(points / max_points) for _d, points, max_points in answers],
+            [
+                prediction.item_difficulty(d, calibrated, n, settings.ITEM_CALIBRATION_MIN_ANSWERS)
+                for d, _p, _m, calibrated, n in answers
+            ],
+            [float(points / max_points) for _d, points, max_points, _c, _n in answers],
         )
         sections = _sections(blueprint)
         readiness.predicted_score = round(prediction.expected_score(ability.theta, sections), 1)

@@ -1,8 +1,10 @@
 """Predicted exam score and pass probability per subject, from a Rasch (1PL IRT) model.
 
 Method:
-1. Each question has a difficulty ``b`` in logits. Until item statistics calibrate it from real
-   responses, it comes from the author's 1–5 rating: ``b = 0.8 × (rating − 3)``.
+1. Each question has a difficulty ``b`` in logits. Once item statistics have calibrated it from
+   at least ``ITEM_CALIBRATION_MIN_ANSWERS`` real first answers (nightly, see
+   ``quizzes.services.item_statistics``), the calibrated value; until then it comes from the
+   author's 1–5 rating: ``b = 0.8 × (rating − 3)``.
 2. A learner's ability ``θ`` is the maximum a posteriori estimate from their graded choice
    answers in the subject (partial credit counts as a fractional outcome), with a normal prior
    N(0, 1.5²) so that a handful of answers does not give an extreme estimate. Newton's method;
@@ -29,6 +31,15 @@ QUADRATURE_WEIGHTS = QUADRATURE_WEIGHTS / QUADRATURE_WEIGHTS.sum()
 
 def difficulty_from_rating(rating: int) -> float:
     return DIFFICULTY_SCALE * (rating - 3)
+
+
+def item_difficulty(
+    rating: int, calibrated: float | None, answers: int | None, min_answers: int
+) -> float:
+    """The calibrated difficulty when it rests on enough answers, else the rating's."""
+    if calibrated is not None and (answers or 0) >= min_answers:
+        return calibrated
+    return difficulty_from_rating(rating)
 
 
 @dataclass(frozen=True)

@@ -21,3 +21,18 @@ def after_submit(attempt_id: int) -> bool:
     from quizzes.services.analysis import attempt_analyse
 
     return attempt_analyse(attempt_id=attempt_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+def compute_quiz_statistics(quiz_id: int) -> int:
+    from quizzes.services.item_statistics import quiz_statistics_compute
+
+    quiz_stats = quiz_statistics_compute(quiz_id=quiz_id)
+    return quiz_stats.attempts if quiz_stats else 0
+
+
+@shared_task(acks_late=True)
+def refresh_item_statistics() -> dict:
+    from quizzes.services.item_statistics import item_statistics_refresh
+
+    return item_statistics_refresh()

@@ -1,17 +1,24 @@
 """Authoring screens: question banks, questions (with preview as candidates see it), quizzes."""
 
+import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
+from quizzes import statistics_views
 from quizzes.forms import QuestionForm
-from quizzes.models import Question, QuestionBank, Quiz
+from quizzes.models import ItemStatistics, Question, QuestionBank, Quiz
 from quizzes.permissions import QuestionPermissionPolicy, banks_for
 from quizzes.services.questions import question_version_sync
+from quizzes.statistics_report import FLAG_LABELS
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -38,34 +45,100 @@ class OwnBankEditView(EditView):
         return question
 
 
+def _bank_statistic(field: str):
+    """The bank-wide item statistic of each listed question, as a subquery (one query)."""
+    return Subquery(
+        ItemStatistics.objects.filter(quiz=None, question=OuterRef("pk")).values(field)[:1]
+    )
+
+
+def _percent(question) -> str:
+    value = getattr(question, "bank_facility", None)
+    return "" if value is None else f"{100 * value:.0f}%"
+
+
+def _discrimination(question) -> str:
+    value = getattr(question, "bank_discrimination", None)
+    return "" if value is None else f"{value:.0f}"
+
+
+def _flags(question) -> str:
+    return ", ".join(str(FLAG_LABELS.get(f, f)) for f in (question.bank_flags or []))
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    flag = django_filters.ChoiceFilter(
+        label=_("Statistics flag"),
+        choices=list(FLAG_LABELS.items()),
+        method="filter_flag",
+    )
+
+    class Meta:
+        model = Question
+        fields = {
+            "chapter__subject": ["exact"],
+            "chapter": ["exact"],
+            "type": ["exact"],
+            "status": ["exact"],
+            "difficulty": ["exact"],
+            "bank": ["exact"],
+        }
+
+    def filter_flag(self, queryset, name, value):
+        # Flags are a JSON list of codes; a quoted code matches exactly one of them.
+        flagged = ItemStatistics.objects.filter(quiz=None, flags__icontains=f'"{value}"')
+        return queryset.filter(pk__in=flagged.values("question_id"))
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     edit_view_class = OwnBankEditView
     icon = "help"
-    list_display = ["__str__", "type", "chapter", "difficulty", "status"]
-    list_filter = {
-        "chapter__subject": ["exact"],
-        "chapter": ["exact"],
-        "type": ["exact"],
-        "status": ["exact"],
-        "difficulty": ["exact"],
-        "bank": ["exact"],
-    }
+    list_display = [
+        "__str__",
+        "type",
+        "chapter",
+        "difficulty",
+        "status",
+        Column("bank_facility", label=_("Facility index"), accessor=_percent),
+        Column("bank_discrimination", label=_("Discrimination index"), accessor=_discrimination),
+        Column("bank_flags", label=_("Flags"), accessor=_flags),
+    ]
+    filterset_class = QuestionFilterSet
     search_fields = ["stem", "ref"]
     search_backend_name = None  # plain database filtering: the bank is not in the search index
     list_per_page = 50
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
 
     def get_queryset(self, request):
-        return self.permission_policy.instances_user_has_permission_for(
-            request.user, "change"
-        ).select_related("chapter", "bank")
+        return (
+            self.permission_policy.instances_user_has_permission_for(request.user, "change")
+            .select_related("chapter", "bank")
+            .annotate(
+                bank_facility=_bank_statistic("facility"),
+                bank_discrimination=_bank_statistic("discrimination"),
+                bank_flags=_bank_statistic("flags"),
+            )
+        )
+
+
+class StatisticsLinkColumn(Column):
+    """A link from each quiz to its item statistics report."""
+
+    cell_template_name = "quizzes/statistics/link_cell.html"
 
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "tasks"
-    list_display = ["title", "kind", "subject", "time_limit_minutes", "is_active"]
+    list_display = [
+        "title",
+        "kind",
+        "subject",
+        "time_limit_minutes",
+        "is_active",
+        StatisticsLinkColumn("statistics", label=_("Item statistics")),
+    ]
     list_filter = ["kind", "subject", "is_active"]
 
 
@@ -84,3 +157,19 @@ register_snippet(QuizzesViewSetGroup)
 def freeze_published_question(request, instance):
     if isinstance(instance, Question):
         question_version_sync(question=instance, user=request.user)
+
+
+@hooks.register("register_admin_urls")
+def statistics_urls():
+    return [
+        path(
+            "quizzes/statistics/<int:quiz_id>/",
+            statistics_views.quiz_statistics,
+            name="quizzes_statistics",
+        ),
+        path(
+            "quizzes/statistics/<int:quiz_id>/xlsx/",
+            statistics_views.quiz_statistics_xlsx,
+            name="quizzes_statistics_xlsx",
+        ),
+    ]

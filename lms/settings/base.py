@@ -114,6 +114,11 @@ ASSIGNMENT_REMINDER_DAYS = env.list("ASSIGNMENT_REMINDER_DAYS", cast=int, defaul
 WEAK_POINT_MIN_ANSWERS = env.int("WEAK_POINT_MIN_ANSWERS", default=20)
 # How long a dashboard's figures are reused before they are computed again (0: never reused).
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
+# Item statistics: a burst of submits to one quiz is computed once, this long after the first.
+ITEM_STATISTICS_DELAY_SECONDS = env.int("ITEM_STATISTICS_DELAY_SECONDS", default=300)
+# The pass prediction uses a question's difficulty calibrated from real answers once it has this
+# many (first) answers; below, the author's 1–5 rating.
+ITEM_CALIBRATION_MIN_ANSWERS = env.int("ITEM_CALIBRATION_MIN_ANSWERS", default=30)
 
 # Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
 # file may unpack to (a guard against zip bombs).
@@ -215,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=3, minute=0),
         "kwargs": {"kind": "monthly"},
     },
+    # Item statistics of every quiz with new attempts, then bank-wide and the calibration.
+    "item-statistics": {
+        "task": "quizzes.tasks.refresh_item_statistics",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "annual-reports": {
         "task": "institutions.reporting.tasks.schedule_reports",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=4, minute=0),
@@ -228,6 +238,8 @@ CELERY_TASK_ROUTES = {
     "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
+    "quizzes.tasks.compute_quiz_statistics": {"queue": "analysis"},
+    "quizzes.tasks.refresh_item_statistics": {"queue": "analysis"},
     "certificates.tasks.*": {"queue": "certificates"},
     "institutions.reporting.tasks.*": {"queue": "reports"},
 }

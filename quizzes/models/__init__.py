@@ -16,11 +16,14 @@ from .bank import (
     QuestionVersion,
 )
 from .quizzes import Quiz, QuizKind, ReviewTiming
+from .statistics import ItemCalibration, ItemStatistics, QuizStatistics
 
 __all__ = [
     "Accommodation",
     "Attempt",
     "AttemptState",
+    "ItemCalibration",
+    "ItemStatistics",
     "Mastery",
     "Question",
     "QuestionBank",
@@ -30,6 +33,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizKind",
+    "QuizStatistics",
     "Response",
     "ReviewCard",
     "ReviewTiming",
