@@ -70,6 +70,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
             for action in ("add", "change", "delete", "view")
         ),
         "certificates.view_certificate",
+        "quizzes.moderate_mark",
         "reporting.view_report",
         "reporting.view_assignment",
         *(f"reporting.{action}_annualtarget" for action in ("add", "change", "delete", "view")),

@@ -114,6 +114,8 @@ ASSIGNMENT_REMINDER_DAYS = env.list("ASSIGNMENT_REMINDER_DAYS", cast=int, defaul
 WEAK_POINT_MIN_ANSWERS = env.int("WEAK_POINT_MIN_ANSWERS", default=20)
 # How long a dashboard's figures are reused before they are computed again (0: never reused).
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
+# Second marking: two marks of an answer further apart than this many points go to a moderator.
+SECOND_MARK_TOLERANCE = env.float("SECOND_MARK_TOLERANCE", default=2.0)
 
 # Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
 # file may unpack to (a guard against zip bombs).
@@ -228,6 +230,7 @@ CELERY_TASK_ROUTES = {
     "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
+    "quizzes.tasks.regrade_with_corrected_key": {"queue": "analysis"},
     "certificates.tasks.*": {"queue": "certificates"},
     "institutions.reporting.tasks.*": {"queue": "reports"},
 }

@@ -15,12 +15,15 @@ from .bank import (
     QuestionStatus,
     QuestionVersion,
 )
+from .grading import Mark, MarkRole, Regrade
 from .quizzes import Quiz, QuizKind, ReviewTiming
 
 __all__ = [
     "Accommodation",
     "Attempt",
     "AttemptState",
+    "Mark",
+    "MarkRole",
     "Mastery",
     "Question",
     "QuestionBank",
@@ -30,6 +33,7 @@ __all__ = [
     "QuestionVersion",
     "Quiz",
     "QuizKind",
+    "Regrade",
     "Response",
     "ReviewCard",
     "ReviewTiming",
