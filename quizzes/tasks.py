@@ -21,3 +21,11 @@ def after_submit(attempt_id: int) -> bool:
     from quizzes.services.analysis import attempt_analyse
 
     return attempt_analyse(attempt_id=attempt_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def regrade_with_corrected_key(version_id: int, by_id: int | None = None) -> int:
+    """Re-score past answers with a corrected key (idempotent: a second run changes nothing)."""
+    from quizzes.services.regrade import regrade_with_corrected_key as regrade
+
+    return regrade(version_id=version_id, by_id=by_id)

@@ -82,10 +82,12 @@ def _queue_filters(request, grader) -> dict:
         return int(value) if value.isdigit() else None
 
     state = request.GET.get("state", "")
+    blind = request.GET.get("blind") == "1"
     return {
         "quiz_id": number("quiz"),
         "question_id": number("question"),
-        "institution_id": number("institution"),
+        # Blind marking hides institutions, so it does not filter by them either.
+        "institution_id": None if blind else number("institution"),
         "state": state if state in grading.STATES else grading.default_state(grader),
     }
 
@@ -134,7 +136,7 @@ def grading_list(request):
             "questions": Question.objects.filter(versions__responses__in=everything)
             .distinct()
             .order_by("ref", "pk"),
-            "institutions": Institution.objects.order_by("path")[:500],
+            "institutions": [] if blind else Institution.objects.order_by("path")[:500],
         },
     )
 

@@ -1,7 +1,9 @@
 """Authoring screens: question banks, questions (with preview as candidates see it), quizzes."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
@@ -12,6 +14,7 @@ from quizzes.forms import QuestionForm
 from quizzes.models import Question, QuestionBank, Quiz
 from quizzes.permissions import QuestionPermissionPolicy, banks_for
 from quizzes.services.questions import question_version_sync
+from quizzes.services.regrade import regrade_schedule
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -82,5 +85,20 @@ register_snippet(QuizzesViewSetGroup)
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def freeze_published_question(request, instance):
+    """Freeze a published question's new content; a corrected key re-scores past answers, and
+    the trainer is told so."""
     if isinstance(instance, Question):
-        question_version_sync(question=instance, user=request.user)
+        version = question_version_sync(question=instance, user=request.user)
+        count = regrade_schedule(version=version, by=request.user)
+        if count:
+            messages.info(
+                request,
+                ngettext(
+                    "You corrected the key: %(n)s past answer is being re-scored with it. "
+                    "Learners whose score changes get a notice.",
+                    "You corrected the key: %(n)s past answers are being re-scored with it. "
+                    "Learners whose scores change get a notice.",
+                    count,
+                )
+                % {"n": count},
+            )
