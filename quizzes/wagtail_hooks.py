@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from quizzes.forms import QuestionForm
-from quizzes.models import Question, QuestionBank, Quiz
+from quizzes.models import Question, QuestionBank, Quiz, Regrade
 from quizzes.permissions import QuestionPermissionPolicy, banks_for
 from quizzes.services.questions import question_version_sync
 from quizzes.services.regrade import regrade_schedule
@@ -80,6 +81,42 @@ class QuizzesViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuizzesViewSetGroup)
+
+
+class RegradeViewSet(ModelViewSet):
+    """The audit of answers re-scored with a corrected key: read only (nobody may add or change
+    a row; trainers and city admins may view them)."""
+
+    model = Regrade
+    name = "regrades"
+    icon = "history"
+    menu_label = _("Regrades")
+    add_to_admin_menu = True
+    menu_order = 310
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["response", "old_points", "new_points", "version_to", "by", "created_at"]
+    inspect_view_fields = [
+        "response",
+        "old_points",
+        "new_points",
+        "version_from",
+        "version_to",
+        "by",
+        "created_at",
+    ]
+    form_fields = []
+
+    def get_queryset(self, request):
+        regrades = Regrade.objects.select_related("response", "version_to", "by")
+        if request.user.has_perm("quizzes.moderate_mark"):
+            return regrades
+        return regrades.filter(response__version__question__bank__in=banks_for(request.user))
+
+
+@hooks.register("register_admin_viewset")
+def register_regrade_viewset():
+    return RegradeViewSet()
 
 
 @hooks.register("after_create_snippet")

@@ -15,7 +15,7 @@ from quizzes.services.questions import question_version_sync
 from quizzes.services.regrade import regrade_schedule
 from quizzes.signals import assessment_passed
 from quizzes.wagtail_hooks import freeze_published_question
-from tests.factories import UserFactory, question
+from tests.factories import PASSWORD, UserFactory, question
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +170,18 @@ def test_the_admin_tells_the_trainer_that_answers_are_rescored(corrected, traine
         "You corrected the key: 3 past answers are being re-scored with it. "
         "Learners whose scores change get a notice."
     ]
+
+
+def test_the_audit_is_readable_in_the_admin_by_trainers_only(corrected, trainer, client):
+    tasks.regrade_with_corrected_key(corrected["new"].pk, trainer.pk)
+    corrected["question"].bank.authors.add(trainer)
+    client.login(username=trainer.username, password=PASSWORD)
+    listing = client.get("/admin/regrades/", HTTP_ACCEPT_LANGUAGE="en")
+    row = Regrade.objects.first()
+    assert listing.status_code == 200
+    assert f"/admin/regrades/inspect/{row.pk}/" in listing.content.decode()
+    assert client.get(f"/admin/regrades/inspect/{row.pk}/").status_code == 200
+    assert client.get("/admin/regrades/new/").status_code in (302, 403)
+    candidate = UserFactory(role="candidate")
+    client.login(username=candidate.username, password=PASSWORD)
+    assert client.get("/admin/regrades/").status_code in (302, 403)
