@@ -55,6 +55,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "quizzes.change_quiz",
         "quizzes.view_quiz",
         "quizzes.change_response",
+        "quizzes.view_regrade",
         "quizzes.add_accommodation",
         "quizzes.change_accommodation",
         "certificates.add_certificatetemplate",
@@ -70,6 +71,8 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
             for action in ("add", "change", "delete", "view")
         ),
         "certificates.view_certificate",
+        "quizzes.moderate_mark",
+        "quizzes.view_regrade",
         "reporting.view_report",
         "reporting.view_assignment",
         "quizzes.view_quiz",  # the quizzes' item statistics reports

@@ -36,3 +36,11 @@ def refresh_item_statistics() -> dict:
     from quizzes.services.item_statistics import item_statistics_refresh
 
     return item_statistics_refresh()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def regrade_with_corrected_key(version_id: int, by_id: int | None = None) -> int:
+    """Re-score past answers with a corrected key (idempotent: a second run changes nothing)."""
+    from quizzes.services.regrade import regrade_with_corrected_key as regrade
+
+    return regrade(version_id=version_id, by_id=by_id)

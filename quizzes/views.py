@@ -1,6 +1,6 @@
 """HTML pages of quizzes: the list, taking an attempt, and its result."""
 
-from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from courses.models import KnowledgePoint
-from quizzes import selectors
+from institutions.models import Institution
+from quizzes import grading, selectors
 from quizzes.dashboard import dashboard_for
-from quizzes.grading import grading_queue, parse_part_points
-from quizzes.models import AttemptState, Quiz
+from quizzes.models import AttemptState, MarkRole, Question, Quiz
 from quizzes.notebook import notebook_for, notebook_scope
 from quizzes.services import attempts as attempt_services
+from quizzes.services import marking
 from quizzes.services.practice import knowledge_point_practice, review_quiz
 
 
@@ -68,56 +69,130 @@ def notebook_review(request):
 
 
 def _grader(request):
-    if not request.user.has_perm("quizzes.change_response"):
+    if not grading.may_open_queue(request.user):
         raise PermissionDenied
     return request.user
+
+
+def _queue_filters(request, grader) -> dict:
+    """The queue's filters from the query string: ids, state, and the grader's blind toggle."""
+
+    def number(name):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    state = request.GET.get("state", "")
+    blind = request.GET.get("blind") == "1"
+    return {
+        "quiz_id": number("quiz"),
+        "question_id": number("question"),
+        # Blind marking hides institutions, so it does not filter by them either.
+        "institution_id": None if blind else number("institution"),
+        "state": state if state in grading.STATES else grading.default_state(grader),
+    }
+
+
+def _queue_query(request, filters: dict) -> str:
+    pairs = {
+        "quiz": filters["quiz_id"],
+        "question": filters["question_id"],
+        "institution": filters["institution_id"],
+        "state": filters["state"],
+        "blind": "1" if request.GET.get("blind") == "1" else None,
+    }
+    return urlencode({key: value for key, value in pairs.items() if value})
+
+
+def _identify(response, blind_toggle: bool) -> None:
+    """Who the answer is by, as this page may show it: a name and institution, or a code."""
+    response.blind = blind_toggle or response.attempt.quiz.blind_marking
+    response.code = grading.anonymous_code(response.attempt_id)
+    if not response.blind:
+        memberships = response.attempt.user.memberships.all()
+        response.institution = memberships[0].institution if memberships else None
 
 
 @login_required
 def grading_list(request):
     grader = _grader(request)
-    quiz_id = request.GET.get("quiz", "")
-    queue = grading_queue(grader=grader, quiz_id=int(quiz_id) if quiz_id.isdigit() else None)
+    filters = _queue_filters(request, grader)
+    queue = grading.grading_queue(grader=grader, **filters)
+    blind = request.GET.get("blind") == "1"
+    rows = list(queue.prefetch_related("attempt__user__memberships__institution")[:200])
+    for response in rows:
+        _identify(response, blind)
+    everything = grading.grading_queue(grader=grader, state=filters["state"]).values("pk")
     return render(
         request,
         "quizzes/grading_list.html",
         {
-            "queue": queue[:200],
+            "queue": rows,
             "count": queue.count(),
-            "blind": request.GET.get("blind") == "1",
-            "quizzes": Quiz.objects.filter(attempts__responses__in=queue).distinct(),
-            "current_quiz": quiz_id,
+            "blind": blind,
+            "filters": filters,
+            "query": _queue_query(request, filters),
+            "states": grading.STATES.items(),
+            "quizzes": Quiz.objects.filter(attempts__responses__in=everything).distinct(),
+            "questions": Question.objects.filter(versions__responses__in=everything)
+            .distinct()
+            .order_by("ref", "pk"),
+            "institutions": [] if blind else Institution.objects.order_by("path")[:500],
         },
     )
+
+
+def _neighbours(queue, response_id: int) -> tuple[int | None, int | None]:
+    ids = list(queue.values_list("pk", flat=True)[:1000])
+    if response_id not in ids:
+        return None, ids[0] if ids else None
+    index = ids.index(response_id)
+    return (ids[index - 1] if index else None), (ids[index + 1] if index + 1 < len(ids) else None)
 
 
 @login_required
 def grade_response(request, response_id: int):
     grader = _grader(request)
-    response = get_object_or_404(grading_queue(grader=grader), pk=response_id)
-    blind = request.GET.get("blind") == "1"
+    response = get_object_or_404(
+        grading.human_marked_answers().select_related(
+            "attempt__quiz", "attempt__user", "version__question"
+        ),
+        pk=response_id,
+    )
+    role = grading.mark_role_for(grader, response)
+    if role is None:
+        raise Http404
+    filters = _queue_filters(request, grader)
+    query = _queue_query(request, filters)
+    suffix = f"?{query}" if query else ""
+    queue = grading.grading_queue(grader=grader, **filters)
     error = None
     if request.method == "POST":
         values = [request.POST.get(f"part-{i}", "") for i in range(len(response.version.parts))]
         try:
-            part_points = parse_part_points(response, values)
-            attempt_services.response_grade(
-                grader=grader,
+            part_points = grading.parse_part_points(response, values)
+            marking.response_mark(
+                marker=grader,
                 response=response,
-                points=sum(part_points, Decimal(0)),
-                feedback=request.POST.get("feedback", "")[:5000],
                 part_points=part_points,
+                comment=request.POST.get("feedback", "")[:5000],
             )
         except ValidationError as invalid:
             error = " ".join(invalid.messages)
+        except PermissionDenied as denied:
+            raise Http404 from denied
         else:
             messages.success(request, _("Marked."))
-            following = grading_queue(grader=grader).first()
-            suffix = "?blind=1" if blind else ""
+            following = queue.exclude(pk=response.pk).first()
             if following is None:
                 return redirect(reverse("grading") + suffix)
             return redirect(reverse("grade-response", args=[following.pk]) + suffix)
+    _identify(response, request.GET.get("blind") == "1")
     answers = response.answer or []
+    marks = (
+        {mark.role: mark for mark in response.marks.all()}
+        if role == MarkRole.MODERATOR
+        else {}  # markers mark independently: the second marker does not see the first mark
+    )
     parts = [
         {
             "index": i,
@@ -125,16 +200,31 @@ def grade_response(request, response_id: int):
             "points": part["points"],
             "key_points": part["key_points"],
             "answer": answers[i] if i < len(answers) else "",
+            "value": request.POST.get(f"part-{i}", ""),
+            "earlier": [
+                (mark.get_role_display(), mark.part_points[i])
+                for mark in marks.values()
+                if i < len(mark.part_points)
+            ],
         }
         for i, part in enumerate(response.version.parts)
     ]
+    previous_id, next_id = _neighbours(queue, response.pk)
     return render(
         request,
         "quizzes/grade.html",
         {
             "response": response,
+            "role": role,
+            "role_label": MarkRole(role).label,
+            "marks": marks.values(),
             "parts": parts,
-            "blind": blind,
+            "blind": response.blind,
+            "query": query,
+            "suffix": suffix,
+            "previous_id": previous_id,
+            "next_id": next_id,
+            "feedback": request.POST.get("feedback", ""),
             "error": error,
         },
     )

@@ -119,6 +119,8 @@ ITEM_STATISTICS_DELAY_SECONDS = env.int("ITEM_STATISTICS_DELAY_SECONDS", default
 # The pass prediction uses a question's difficulty calibrated from real answers once it has this
 # many (first) answers; below, the author's 1–5 rating.
 ITEM_CALIBRATION_MIN_ANSWERS = env.int("ITEM_CALIBRATION_MIN_ANSWERS", default=30)
+# Second marking: two marks of an answer further apart than this many points go to a moderator.
+SECOND_MARK_TOLERANCE = env.float("SECOND_MARK_TOLERANCE", default=2.0)
 
 # Roster imports by institution admins: largest upload, most data rows, and the most an XLSX
 # file may unpack to (a guard against zip bombs).
@@ -240,6 +242,7 @@ CELERY_TASK_ROUTES = {
     "quizzes.tasks.after_submit": {"queue": "analysis"},
     "quizzes.tasks.compute_quiz_statistics": {"queue": "analysis"},
     "quizzes.tasks.refresh_item_statistics": {"queue": "analysis"},
+    "quizzes.tasks.regrade_with_corrected_key": {"queue": "analysis"},
     "certificates.tasks.*": {"queue": "certificates"},
     "institutions.reporting.tasks.*": {"queue": "reports"},
 }

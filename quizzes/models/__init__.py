@@ -15,6 +15,7 @@ from .bank import (
     QuestionStatus,
     QuestionVersion,
 )
+from .grading import Mark, MarkRole, Regrade
 from .quizzes import Quiz, QuizKind, ReviewTiming
 from .statistics import ItemCalibration, ItemStatistics, QuizStatistics
 
@@ -24,6 +25,8 @@ __all__ = [
     "AttemptState",
     "ItemCalibration",
     "ItemStatistics",
+    "Mark",
+    "MarkRole",
     "Mastery",
     "Question",
     "QuestionBank",
@@ -34,6 +37,7 @@ __all__ = [
     "Quiz",
     "QuizKind",
     "QuizStatistics",
+    "Regrade",
     "Response",
     "ReviewCard",
     "ReviewTiming",

@@ -180,7 +180,14 @@ class Question(PreviewableMixin, ClusterableModel):
 class QuestionOption(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
     text = models.TextField(_("text"))
-    is_correct = models.BooleanField(_("correct"), default=False)
+    is_correct = models.BooleanField(
+        _("correct"),
+        default=False,
+        help_text=_(
+            "Correcting the key of a published question re-scores past attempts with it and "
+            "tells the learners whose score changes."
+        ),
+    )
     explanation = models.TextField(_("explanation of this option"), blank=True)
 
     panels = [FieldPanel("text"), FieldPanel("is_correct"), FieldPanel("explanation")]

@@ -101,6 +101,19 @@ class Quiz(ClusterableModel):
         choices=ReviewTiming.choices,
         default=ReviewTiming.AFTER_SUBMIT,
     )
+    blind_marking = models.BooleanField(
+        _("blind marking"),
+        default=False,
+        help_text=_("Markers see an anonymous code instead of the learner's name and institution."),
+    )
+    second_marking = models.BooleanField(
+        _("second marker"),
+        default=False,
+        help_text=_(
+            "Every human-marked answer is marked twice, independently; marks further apart "
+            "than the tolerance go to a moderator."
+        ),
+    )
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     is_active = models.BooleanField(_("open to learners"), default=True)
     created_by = models.ForeignKey(
@@ -145,6 +158,10 @@ class Quiz(ClusterableModel):
                 FieldPanel("is_active"),
             ],
             heading=_("Review"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("blind_marking"), FieldPanel("second_marking")],
+            heading=_("Marking"),
         ),
     ]
 

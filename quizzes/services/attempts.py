@@ -427,7 +427,7 @@ def response_grade(
         raise ValidationError(
             {"points": _("Give between 0 and %(max)s points.") % {"max": response.max_points}}
         )
-    if not grader.has_perm("quizzes.change_response"):
+    if not (grader.has_perm("quizzes.change_response") or grader.has_perm("quizzes.moderate_mark")):
         raise PermissionDenied
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=response.attempt_id)
