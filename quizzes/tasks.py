@@ -21,3 +21,10 @@ def after_submit(attempt_id: int) -> bool:
     from quizzes.services.analysis import attempt_analyse
 
     return attempt_analyse(attempt_id=attempt_id)
+
+
+@shared_task(acks_late=True)
+def apply_question_import(import_id: int) -> str:
+    from quizzes.services.import_jobs import question_import_apply
+
+    return question_import_apply(import_id=import_id).state

@@ -132,6 +132,9 @@ def _question(meta: Meta, line: int, block: str, problems: list[Problem]):
         else:
             _skip(problems, line, _("A description without answers is not a question; skipped."))
         return None
+    if "}" in text[:opening]:
+        problems.append(Problem(line, _("There is a “}” without its “{”.")))
+        return None
     closing = text.find("}", opening)
     if closing < 0:
         problems.append(

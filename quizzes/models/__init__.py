@@ -15,6 +15,7 @@ from .bank import (
     QuestionStatus,
     QuestionVersion,
 )
+from .imports import QuestionImport
 from .quizzes import Quiz, QuizKind, ReviewTiming
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Mastery",
     "Question",
     "QuestionBank",
+    "QuestionImport",
     "QuestionOption",
     "QuestionPart",
     "QuestionStatus",
