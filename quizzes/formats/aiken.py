@@ -24,6 +24,8 @@ from quizzes.models.bank import OPTION_LABELS
 
 NAME = "aiken"
 EXTENSIONS = (".txt",)
+# Re-importing keeps the explanations a question has in Qihang (the file cannot hold them).
+CARRIES_EXPLANATIONS = False
 
 _OPTION = re.compile(r"^([A-Z])[.)、．）]\s*(.*)$")
 _ANSWER = re.compile(r"^ANSWER\s*[:：]\s*(.*)$", re.IGNORECASE)

@@ -181,6 +181,9 @@ def questions_import(
     report.skipped += [ReportProblem(p.line, p.message) for p in parsed.skipped]
     if not parsed.questions and not report.errors:
         report.errors.append(ReportProblem(0, _("The file holds no question to import.")))
+    if not getattr(module, "CARRIES_EXPLANATIONS", True):
+        for question in parsed.questions:
+            question.explanation = None  # None: keep what the question has
     planned = _plan(parsed.questions, bank, report)
     report.lines = [
         ReportLine(
@@ -334,16 +337,28 @@ def _wanted(plan: _Planned) -> dict:
     difficulty = imported.difficulty
     if difficulty is None:
         difficulty = plan.existing.difficulty if plan.existing else 3
+    explanations = [o.explanation for o in imported.options]
+    explanation = imported.explanation
+    if explanation is None:  # the format cannot carry explanations: keep the question's
+        existing = list(plan.existing.options.all()) if plan.existing else []
+        explanation = plan.existing.explanation if plan.existing else ""
+        explanations = [
+            existing[index].explanation if len(existing) == len(explanations) else ""
+            for index in range(len(explanations))
+        ]
     return {
         "type": imported.type,
         "stem": imported.stem,
-        "explanation": imported.explanation,
+        "explanation": explanation,
         "chapter_id": plan.chapter.pk,
         "knowledge_point_ids": sorted(kp.pk for kp in plan.knowledge_points),
         "difficulty": difficulty,
         "source": imported.source or "original",
         "status": QuestionStatus.PUBLISHED,
-        "options": [(o.text, o.correct, o.explanation) for o in imported.options],
+        "options": [
+            (o.text, o.correct, note)
+            for o, note in zip(imported.options, explanations, strict=True)
+        ],
         "parts": [(p.prompt, Decimal(p.points), list(p.key_points)) for p in imported.parts],
     }
 
@@ -375,8 +390,8 @@ def _save(plan: _Planned, bank: QuestionBank, actor) -> None:
     _sync_rows(
         list(question.options.all()) if plan.existing else [],
         [
-            {"text": o.text, "is_correct": o.correct, "explanation": o.explanation}
-            for o in plan.imported.options
+            {"text": text, "is_correct": correct, "explanation": note}
+            for text, correct, note in wanted["options"]
         ],
         lambda index, values: QuestionOption(question=question, sort_order=index, **values),
     )
