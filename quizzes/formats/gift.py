@@ -211,7 +211,7 @@ def _question(meta: Meta, line: int, block: str, problems: list[Problem]):
             ImportedOption(
                 text=_restore(answer).strip(),
                 correct=correct,
-                explanation=_restore(feedback).strip(),
+                explanation=_restore(_FORMAT.sub("", feedback, count=1)).strip(),
             )
         )
     keys = sum(option.correct for option in question.options)

@@ -76,14 +76,19 @@ class ImportReport:
 
     @property
     def place(self) -> str:
-        """What the numbers count in this format: rows, items or lines."""
-        return {"xlsx": _("row"), "qti": _("item")}.get(self.format, _("line"))
+        """What the numbers count in this format, as a column heading: rows, items or lines."""
+        return {"xlsx": _("Row"), "qti": _("Item")}.get(self.format, _("Line"))
 
     def describe(self, problem: ReportProblem) -> str:
         """An error as a reader needs it: the file, the line or row, and what is wrong."""
-        if problem.line:
-            return f"{self.filename}, {self.place} {problem.line}: {problem.message}"
-        return f"{self.filename}: {problem.message}"
+        values = {"file": self.filename, "line": problem.line, "message": problem.message}
+        if not problem.line:
+            return _("%(file)s: %(message)s") % values
+        if self.format == "xlsx":
+            return _("%(file)s, row %(line)s: %(message)s") % values
+        if self.format == "qti":
+            return _("%(file)s, item %(line)s: %(message)s") % values
+        return _("%(file)s, line %(line)s: %(message)s") % values
 
     def to_dict(self) -> dict:
         return {**dataclasses.asdict(self), "counts": self.counts}

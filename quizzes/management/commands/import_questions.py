@@ -49,9 +49,7 @@ class Command(BaseCommand):
                 transaction.set_rollback(True)
         verbose = options["verbosity"] > 1 or dry_run
         for line in report.lines if verbose else []:
-            self.stdout.write(
-                f"{report.place} {line.line}\t{line.action}\t{line.type}\t{line.ref}\t{line.stem}"
-            )
+            self.stdout.write(f"{line.line}\t{line.action}\t{line.type}\t{line.ref}\t{line.stem}")
         for problem in report.skipped:
             self.stdout.write(f"skipped: {report.describe(problem)}")
         for problem in report.errors:
