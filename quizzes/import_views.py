@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from courses.models import Chapter
+from courses.models import Chapter, QuestionType
 from quizzes.formats import xlsx
 from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.formats.registry import FORMAT_NAMES
@@ -108,7 +108,11 @@ def import_detail(request, pk: int):
         return redirect("quizzes_admin:question-import-detail", pk)
     report = question_import_report(question_import)
     lines = [
-        {**vars(line), "action_label": ACTION_LABELS.get(line.action, line.action)}
+        {
+            **vars(line),
+            "action_label": ACTION_LABELS.get(line.action, line.action),
+            "type_label": QuestionType(line.type).label if line.type in QuestionType else line.type,
+        }
         for line in report.lines[:PREVIEW_ROWS]
     ]
     context = {

@@ -122,3 +122,11 @@ def test_export_downloads_and_template(client, trainer, bank):  # noqa: F811
     assert "attachment" in response["Content-Disposition"]
     template = client.get(reverse("quizzes_admin:question-import-template"))
     assert xlsx.parse(template.content, "t.xlsx").problems == []
+
+
+def test_an_oversized_upload_is_refused_by_the_form(client, trainer, bank, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("quizzes.import_views.MAX_FILE_BYTES", 100)
+    response = upload(client, bank, b"x" * 101, "big.gift")
+    assert response.status_code == 200
+    assert "larger than" in response.content.decode()
+    assert not QuestionImport.objects.exists()

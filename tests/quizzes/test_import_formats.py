@@ -495,3 +495,13 @@ def test_xlsx_round_trip():
     assert messages(parsed) == []
     for original, back in zip(questions, parsed.questions, strict=True):
         assert same(original, back), (original, back)
+
+
+def test_windows_line_endings():
+    text = "// 考点: J-CA-03-02\r\n题一{=a ~b}\r\n\r\n题二{T}\r\n"
+    parsed = gift.parse(text.encode("gbk"), "x.gift")
+    assert messages(parsed) == []
+    assert [q.line for q in parsed.questions] == [2, 4]
+    parsed = aiken.parse(b"Q1\r\nA. a\r\nB. b\r\nANSWER: B\r\n", "x.txt")
+    assert messages(parsed) == []
+    assert parsed.questions[0].options[1].correct

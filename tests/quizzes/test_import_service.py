@@ -262,3 +262,25 @@ def test_the_export_command(bank, tmp_path, capsys):
     call_command("export_questions", str(path), "--bank", "实务题库", "--chapter", "J-CA-03")
     assert "4 questions in xlsx" in capsys.readouterr().out
     assert len(xlsx.parse(path.read_bytes(), "out.xlsx").questions) == 4
+
+
+def test_a_failure_while_writing_rolls_everything_back(bank, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    import quizzes.services.imports as imports
+
+    calls = []
+    real = imports.question_version_sync
+
+    def failing(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ValidationError("boom")
+        return real(**kwargs)
+
+    monkeypatch.setattr(imports, "question_version_sync", failing)
+    report = run(gift.write(copies()), "x.gift", bank)
+    assert len(calls) == 3
+    assert not report.applied
+    assert report.errors[0].message == "boom"
+    assert Question.objects.count() == QuestionOption.objects.count() == 0
