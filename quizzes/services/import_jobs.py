@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.models import QuestionBank, QuestionImport
-from quizzes.services.imports import ImportReport, questions_import
+from quizzes.services.import_report import ImportReport
+from quizzes.services.imports import questions_import
 
 logger = logging.getLogger(__name__)
 
