@@ -44,3 +44,10 @@ def regrade_with_corrected_key(version_id: int, by_id: int | None = None) -> int
     from quizzes.services.regrade import regrade_with_corrected_key as regrade
 
     return regrade(version_id=version_id, by_id=by_id)
+
+
+@shared_task(acks_late=True)
+def apply_question_import(import_id: int) -> str:
+    from quizzes.services.import_jobs import question_import_apply
+
+    return question_import_apply(import_id=import_id).state

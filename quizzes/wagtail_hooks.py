@@ -4,11 +4,12 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.urls import path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -151,6 +152,7 @@ class QuizzesViewSetGroup(SnippetViewSetGroup):
     menu_icon = "help"
     menu_label = _("Question bank")
     menu_name = "question-bank"
+    submenu_hook = "register_question_bank_menu_item"
 
 
 register_snippet(QuizzesViewSetGroup)
@@ -228,3 +230,46 @@ def statistics_urls():
             name="quizzes_statistics_xlsx",
         ),
     ]
+
+
+class TrainerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.add_question")
+
+
+@hooks.register("register_admin_urls")
+def question_file_urls():
+    from quizzes import import_views as views
+
+    urls = [
+        path("import/", views.import_upload, name="question-import"),
+        path("import/template.xlsx", views.import_template, name="question-import-template"),
+        path("import/<int:pk>/", views.import_detail, name="question-import-detail"),
+        path(
+            "import/<int:pk>/progress/",
+            views.import_progress_view,
+            name="question-import-progress",
+        ),
+        path("export/", views.export, name="question-export"),
+    ]
+    return [path("question-files/", include((urls, "quizzes_admin"), namespace="quizzes_admin"))]
+
+
+@hooks.register("register_question_bank_menu_item")
+def import_questions_menu_item():
+    return TrainerMenuItem(
+        _("Import questions"),
+        reverse("quizzes_admin:question-import"),
+        icon_name="upload",
+        order=900,
+    )
+
+
+@hooks.register("register_question_bank_menu_item")
+def export_questions_menu_item():
+    return TrainerMenuItem(
+        _("Export questions"),
+        reverse("quizzes_admin:question-export"),
+        icon_name="download",
+        order=901,
+    )

@@ -7,11 +7,12 @@ looks. A ``RosterFileError`` is about the file as a whole (or one line of it) an
 import csv
 import io
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
+
+from lms.zipguard import NotAZipError, ZipTooLargeError, zip_member_names
 
 
 class RosterFileError(Exception):
@@ -67,20 +68,15 @@ def _read_xlsx(content: bytes) -> Sheet:
         "This is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and try again."
     )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+        names = zip_member_names(content, max_unpacked_bytes=settings.ROSTER_MAX_UNPACKED_BYTES)
+    except NotAZipError:
         raise RosterFileError(not_xlsx) from None
-    names = {member.filename for member in members}
+    except ZipTooLargeError:
+        raise RosterFileError(
+            gettext_noop("The workbook unpacks to too much data to import.")
+        ) from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise RosterFileError(not_xlsx)
-    # Declared sizes bound what zipfile will unpack, so this check stops zip bombs before
-    # openpyxl opens anything.
-    if (
-        len(members) > 10_000
-        or sum(member.file_size for member in members) > settings.ROSTER_MAX_UNPACKED_BYTES
-    ):
-        raise RosterFileError(gettext_noop("The workbook unpacks to too much data to import."))
 
     from openpyxl import load_workbook
 

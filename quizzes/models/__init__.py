@@ -16,6 +16,7 @@ from .bank import (
     QuestionVersion,
 )
 from .grading import Mark, MarkRole, Regrade
+from .imports import QuestionImport
 from .quizzes import Quiz, QuizKind, ReviewTiming
 from .statistics import ItemCalibration, ItemStatistics, QuizStatistics
 
@@ -30,6 +31,7 @@ __all__ = [
     "Mastery",
     "Question",
     "QuestionBank",
+    "QuestionImport",
     "QuestionOption",
     "QuestionPart",
     "QuestionStatus",

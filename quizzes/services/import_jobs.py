@@ -1,0 +1,83 @@
+"""Question imports uploaded in the admin: checked at once, applied by a Celery task."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from quizzes.formats.base import MAX_FILE_BYTES
+from quizzes.models import QuestionBank, QuestionImport
+from quizzes.services.import_report import ImportReport
+from quizzes.services.imports import questions_import
+
+logger = logging.getLogger(__name__)
+
+
+def question_import_create(*, user, upload, fmt: str | None, bank: QuestionBank) -> QuestionImport:
+    """Store an upload and check it (a dry run); the file is kept only when it can be applied."""
+    data = upload.read(MAX_FILE_BYTES + 1)
+    report = questions_import(
+        data=data, filename=upload.name, fmt=fmt, bank=bank, actor=user, dry_run=True
+    )
+    question_import = QuestionImport(
+        uploaded_by=user,
+        bank=bank,
+        original_name=upload.name[:255],
+        format=report.format,
+        report=report.to_dict(),
+        state=QuestionImport.State.READY if report.ok else QuestionImport.State.INVALID,
+    )
+    if report.ok:
+        question_import.file.save(upload.name, ContentFile(data), save=False)
+    question_import.save()
+    return question_import
+
+
+@transaction.atomic
+def question_import_apply_request(*, question_import: QuestionImport) -> QuestionImport:
+    """Queue the import of a checked file (once); the task runs after this transaction."""
+    from quizzes.tasks import apply_question_import
+
+    locked = QuestionImport.objects.select_for_update().get(pk=question_import.pk)
+    if locked.state != QuestionImport.State.READY:
+        return locked
+    locked.state = QuestionImport.State.APPLYING
+    locked.save(update_fields=["state"])
+    transaction.on_commit(lambda: apply_question_import.delay(locked.pk))
+    return locked
+
+
+def question_import_apply(*, import_id: int) -> QuestionImport:
+    question_import = QuestionImport.objects.select_related("bank", "uploaded_by").get(pk=import_id)
+    if question_import.state != QuestionImport.State.APPLYING:
+        return question_import
+    try:
+        with question_import.file.open("rb") as handle:
+            data = handle.read()
+        report = questions_import(
+            data=data,
+            filename=question_import.original_name,
+            fmt=question_import.format or None,
+            bank=question_import.bank,
+            actor=question_import.uploaded_by,
+            dry_run=False,
+            job=question_import.job,
+        )
+    except Exception:
+        logger.exception("Question import %s failed", import_id)
+        question_import.state = QuestionImport.State.FAILED
+        question_import.save(update_fields=["state"])
+        raise
+    question_import.report = report.to_dict()
+    if report.applied:
+        question_import.state = QuestionImport.State.APPLIED
+        question_import.applied_at = timezone.now()
+    else:  # the bank or the syllabus changed since the check
+        question_import.state = QuestionImport.State.INVALID
+    question_import.save(update_fields=["report", "state", "applied_at"])
+    return question_import
+
+
+def question_import_report(question_import: QuestionImport) -> ImportReport:
+    return ImportReport.from_dict(question_import.report or {"filename": ""})
