@@ -11,7 +11,10 @@ still reads the file)::
     // 难度: 3
     // 来源: 2023
     // 小题: 6 | 请分析案主的需要。 | 要点一；要点二
+    // 小题: 6 | 请分析案主的需要。 | 要点一 | 要点二；仍是要点二 |
 
+Key points are separated by ；or ; — or, when the line ends with “|”, by “|” alone, so that a
+key point may itself contain “；” (Qihang writes that form; “|” inside a text becomes “｜”).
 English keys (ref, type, chapter, knowledge points, difficulty, source, part) work as well.
 """
 
@@ -59,7 +62,10 @@ def split_codes(value: str) -> list[str]:
 
 
 def split_key_points(value: str) -> list[str]:
-    return [point.strip() for point in re.split(r"[；;\n]", value or "") if point.strip()]
+    """Key points one per line; a single line may separate them with ；or ;."""
+    value = value or ""
+    separators = r"\n" if "\n" in value else r"[；;]"
+    return [point.strip() for point in re.split(separators, value) if point.strip()]
 
 
 def decode_text(data: bytes) -> tuple[str | None, Problem | None]:
@@ -239,12 +245,12 @@ class Meta:
                     )
                 )
                 continue
+            if len(pieces) > 3 and pieces[-1] == "":  # "| kp | kp |": one key point per field
+                key_points = [piece for piece in pieces[2:-1] if piece]
+            else:
+                key_points = split_key_points(pieces[2] if len(pieces) > 2 else "")
             question.parts.append(
-                ImportedPart(
-                    prompt=pieces[1],
-                    points=points,
-                    key_points=split_key_points(pieces[2] if len(pieces) > 2 else ""),
-                )
+                ImportedPart(prompt=pieces[1], points=points, key_points=key_points)
             )
 
     def declared_type(self, line: int, problems: list[Problem]) -> str | None:
@@ -276,8 +282,17 @@ def meta_lines(question: ImportedQuestion, *, with_type: bool = True) -> list[st
     if question.source:
         lines.append(f"// 来源: {question.source}")
     for part in question.parts:
-        prompt = " ".join(part.prompt.split("|")).replace("\n", " ")
-        lines.append(
-            f"// 小题: {part.points.normalize():f} | {prompt} | {'；'.join(part.key_points)}"
-        )
+        fields = [_one_line(part.prompt), *(_one_line(point) for point in part.key_points)]
+        lines.append(f"// 小题: {part.points.normalize():f} | {' | '.join(fields)} |")
     return lines
+
+
+def key_points_cell(points: list[str]) -> str:
+    """Key points for a spreadsheet cell, one per line (a lone point with “；” in it ends with a
+    line break, so that reading it back keeps it whole)."""
+    cell = "\n".join(points)
+    return cell + "\n" if len(points) == 1 and re.search(r"[；;]", cell) else cell
+
+
+def _one_line(text: str) -> str:
+    return text.replace("|", "｜").replace("\r", " ").replace("\n", " ").strip()

@@ -31,6 +31,7 @@ from quizzes.formats.text import (
     TRUE_FALSE_LABELS,
     TYPE_LABELS,
     html_from_text,
+    key_points_cell,
     parse_difficulty,
     parse_points,
     parse_source,
@@ -145,12 +146,22 @@ def parse(data: bytes, filename: str) -> Parsed:
 
 def _read_rows(rows, parsed: Parsed) -> None:
     columns = None
-    for number, cells in enumerate(rows, start=1):
-        cells = [_cell(value) for value in cells]
+    key_point_columns: set[int] = set()
+    for number, values in enumerate(rows, start=1):
+        cells = [_cell(value) for value in values]
+        for index in key_point_columns & set(range(len(values))):
+            # A trailing line break marks one key point that contains "；" (see key_points_cell).
+            if isinstance(values[index], str) and values[index].rstrip(" \t").endswith("\n"):
+                cells[index] += "\n"
         if number == 1:
             columns = _columns(cells, parsed.problems)
             if columns is None:
                 return
+            key_point_columns = {
+                fields["key_points"]
+                for fields in columns["parts"].values()
+                if "key_points" in fields
+            }
             continue
         if not any(cells):
             continue
@@ -369,7 +380,7 @@ def write(questions) -> bytes:
             "原创" if question.source in ("", "original") else question.source,
         ]
         for part in question.parts:
-            row += [part.prompt, f"{part.points.normalize():f}", "\n".join(part.key_points)]
+            row += [part.prompt, f"{part.points.normalize():f}", key_points_cell(part.key_points)]
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):

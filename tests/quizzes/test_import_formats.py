@@ -505,3 +505,31 @@ def test_windows_line_endings():
     parsed = aiken.parse(b"Q1\r\nA. a\r\nB. b\r\nANSWER: B\r\n", "x.txt")
     assert messages(parsed) == []
     assert parsed.questions[0].options[1].correct
+
+
+@pytest.mark.parametrize("name", ["xlsx", "gift", "moodle_xml", "qti"])
+@pytest.mark.parametrize(
+    "key_points",
+    [["资料覆盖个人、家庭、环境三个层面；缺一项扣 1 分"], ["要点一；含分号", "要点二 | 含竖线"], ["甲", "乙"]],
+)
+def test_key_points_with_separators_survive_the_round_trip(name, key_points):
+    from quizzes.formats.base import ImportedPart, ImportedQuestion
+    from quizzes.formats.registry import format_module
+
+    module = format_module(name)
+    question = ImportedQuestion(
+        line=1,
+        type="case_analysis",
+        stem="<p>案例：王先生一家。</p>",
+        parts=[ImportedPart(prompt="请分析需要。", points=Decimal(6), key_points=key_points)],
+        ref="R-KP-1",
+        chapter_code="J-PR-03",
+        knowledge_point_codes=["J-PR-03-01"],
+        difficulty=3,
+        source="original",
+    )
+    parsed = module.parse(module.write([question]), f"bank{module.EXTENSIONS[0]}")
+    assert not parsed.errors
+    back = parsed.questions[0].parts[0].key_points
+    expected = [point.replace("|", "｜") for point in key_points] if name == "gift" else key_points
+    assert back == expected
