@@ -47,6 +47,13 @@ def regrade_with_corrected_key(version_id: int, by_id: int | None = None) -> int
 
 
 @shared_task(acks_late=True)
+def check_question_import(import_id: int) -> str:
+    from quizzes.services.import_jobs import question_import_check
+
+    return question_import_check(import_id=import_id).state
+
+
+@shared_task(acks_late=True)
 def apply_question_import(import_id: int) -> str:
     from quizzes.services.import_jobs import question_import_apply
 

@@ -18,6 +18,7 @@ def _import_path(instance, filename: str) -> str:
 
 class QuestionImport(models.Model):
     class State(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         READY = "ready", _("Ready to import")
         INVALID = "invalid", _("Has errors")
         APPLYING = "applying", _("Importing")
@@ -54,7 +55,7 @@ class QuestionImport(models.Model):
 
     @property
     def busy(self) -> bool:
-        return self.state == self.State.APPLYING
+        return self.state in (self.State.CHECKING, self.State.APPLYING)
 
     @property
     def job(self) -> str:

@@ -1,4 +1,5 @@
-"""Question imports uploaded in the admin: checked at once, applied by a Celery task."""
+"""Question imports uploaded in the admin: checked, then applied, each by a Celery task (a big
+file takes a while); the page polls the state and the progress."""
 
 import logging
 
@@ -14,23 +15,48 @@ from quizzes.services.imports import questions_import
 logger = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def question_import_create(*, user, upload, fmt: str | None, bank: QuestionBank) -> QuestionImport:
-    """Store an upload and check it (a dry run); the file is kept only when it can be applied."""
+    """Store an upload and queue its check (a dry run)."""
+    from quizzes.tasks import check_question_import
+
     data = upload.read(MAX_FILE_BYTES + 1)
-    report = questions_import(
-        data=data, filename=upload.name, fmt=fmt, bank=bank, actor=user, dry_run=True
-    )
     question_import = QuestionImport(
         uploaded_by=user,
         bank=bank,
         original_name=upload.name[:255],
-        format=report.format,
-        report=report.to_dict(),
-        state=QuestionImport.State.READY if report.ok else QuestionImport.State.INVALID,
+        format=fmt or "",
+        state=QuestionImport.State.CHECKING,
     )
-    if report.ok:
-        question_import.file.save(upload.name, ContentFile(data), save=False)
+    question_import.file.save(upload.name, ContentFile(data), save=False)
     question_import.save()
+    transaction.on_commit(lambda: check_question_import.delay(question_import.pk))
+    return question_import
+
+
+def question_import_check(*, import_id: int) -> QuestionImport:
+    """Check a stored upload; the file is kept only when it can be applied."""
+    question_import = QuestionImport.objects.select_related("bank", "uploaded_by").get(pk=import_id)
+    if question_import.state != QuestionImport.State.CHECKING:
+        return question_import
+    with question_import.file.open("rb") as handle:
+        data = handle.read()
+    report = questions_import(
+        data=data,
+        filename=question_import.original_name,
+        fmt=question_import.format or None,
+        bank=question_import.bank,
+        actor=question_import.uploaded_by,
+        dry_run=True,
+    )
+    question_import.format = report.format
+    question_import.report = report.to_dict()
+    question_import.state = (
+        QuestionImport.State.READY if report.ok else QuestionImport.State.INVALID
+    )
+    if not report.ok:
+        question_import.file.delete(save=False)
+    question_import.save(update_fields=["format", "report", "state", "file"])
     return question_import
 
 

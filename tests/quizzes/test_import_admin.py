@@ -7,6 +7,7 @@ from django.utils import translation
 
 from quizzes.formats import gift, xlsx
 from quizzes.models import Question, QuestionBank, QuestionImport
+from quizzes.services.import_jobs import question_import_apply, question_import_check
 from tests.factories import PASSWORD, UserFactory
 from tests.quizzes.test_import_formats import copies
 from tests.quizzes.test_import_service import bank, syllabus  # noqa: F401  (fixtures)
@@ -30,9 +31,14 @@ def trainer(client, bank):  # noqa: F811
 
 
 def upload(client, bank, data, name):  # noqa: F811
-    return client.post(
+    """Upload a file and run its check as the Celery task would (the test's transaction never
+    commits, so nothing is queued)."""
+    response = client.post(
         reverse(UPLOAD), {"file": SimpleUploadedFile(name, data), "format": "", "bank": bank.pk}
     )
+    for pk in QuestionImport.objects.filter(state="checking").values_list("pk", flat=True):
+        question_import_check(import_id=pk)
+    return response
 
 
 def test_menu_and_upload_page_for_trainers(client, trainer):
@@ -63,8 +69,12 @@ def test_upload_preview_confirm_import(client, trainer, bank, django_capture_on_
     assert "Nothing has been written yet" in page
     assert page.count('data-action="create"') == 4
     assert "社会工作者" in page
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued:
         response = client.post(response.url)
+    assert len(queued) == 1  # the import task, queued once the request commits
+    question_import.refresh_from_db()
+    assert question_import.state == "applying"
+    question_import_apply(import_id=question_import.pk)  # what the task runs
     question_import.refresh_from_db()
     assert question_import.state == "applied"
     assert Question.objects.count() == 4
@@ -130,3 +140,35 @@ def test_an_oversized_upload_is_refused_by_the_form(client, trainer, bank, monke
     assert response.status_code == 200
     assert "larger than" in response.content.decode()
     assert not QuestionImport.objects.exists()
+
+
+def test_the_check_runs_in_the_background_and_the_page_says_so(
+    client,
+    trainer,
+    bank,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            reverse(UPLOAD),
+            {
+                "file": SimpleUploadedFile("x.gift", gift.write(copies())),
+                "format": "",
+                "bank": bank.pk,
+            },
+        )
+    assert len(queued) == 1
+    question_import = QuestionImport.objects.get()
+    assert question_import.state == "checking" and question_import.busy
+    assert "being checked" in client.get(response.url).content.decode()
+    progress = client.get(
+        reverse("quizzes_admin:question-import-progress", args=[question_import.pk])
+    )
+    assert progress.json()["finished"] is False
+    question_import_check(import_id=question_import.pk)
+    assert (
+        client.get(
+            reverse("quizzes_admin:question-import-progress", args=[question_import.pk])
+        ).json()["finished"]
+        is True
+    )

@@ -510,7 +510,11 @@ def test_windows_line_endings():
 @pytest.mark.parametrize("name", ["xlsx", "gift", "moodle_xml", "qti"])
 @pytest.mark.parametrize(
     "key_points",
-    [["资料覆盖个人、家庭、环境三个层面；缺一项扣 1 分"], ["要点一；含分号", "要点二 | 含竖线"], ["甲", "乙"]],
+    [
+        ["资料覆盖个人、家庭、环境三个层面；缺一项扣 1 分"],
+        ["要点一；含分号", "要点二 | 含竖线"],
+        ["甲", "乙"],
+    ],
 )
 def test_key_points_with_separators_survive_the_round_trip(name, key_points):
     from quizzes.formats.base import ImportedPart, ImportedQuestion
