@@ -34,21 +34,27 @@ def question_import_create(*, user, upload, fmt: str | None, bank: QuestionBank)
     return question_import
 
 
-def question_import_check(*, import_id: int) -> QuestionImport:
-    """Check a stored upload; the file is kept only when it can be applied."""
-    question_import = QuestionImport.objects.select_related("bank", "uploaded_by").get(pk=import_id)
-    if question_import.state != QuestionImport.State.CHECKING:
-        return question_import
+def _run(question_import: QuestionImport, *, dry_run: bool) -> ImportReport:
+    """Check (``dry_run``) or import the stored file, as its uploader."""
     with question_import.file.open("rb") as handle:
         data = handle.read()
-    report = questions_import(
+    return questions_import(
         data=data,
         filename=question_import.original_name,
         fmt=question_import.format or None,
         bank=question_import.bank,
         actor=question_import.uploaded_by,
-        dry_run=True,
+        dry_run=dry_run,
+        job=None if dry_run else question_import.job,
     )
+
+
+def question_import_check(*, import_id: int) -> QuestionImport:
+    """Check a stored upload; the file is kept only when it can be applied."""
+    question_import = QuestionImport.objects.select_related("bank", "uploaded_by").get(pk=import_id)
+    if question_import.state != QuestionImport.State.CHECKING:
+        return question_import
+    report = _run(question_import, dry_run=True)
     question_import.format = report.format
     question_import.report = report.to_dict()
     question_import.state = (
@@ -79,17 +85,7 @@ def question_import_apply(*, import_id: int) -> QuestionImport:
     if question_import.state != QuestionImport.State.APPLYING:
         return question_import
     try:
-        with question_import.file.open("rb") as handle:
-            data = handle.read()
-        report = questions_import(
-            data=data,
-            filename=question_import.original_name,
-            fmt=question_import.format or None,
-            bank=question_import.bank,
-            actor=question_import.uploaded_by,
-            dry_run=False,
-            job=question_import.job,
-        )
+        report = _run(question_import, dry_run=False)
     except Exception:
         logger.exception("Question import %s failed", import_id)
         question_import.state = QuestionImport.State.FAILED
