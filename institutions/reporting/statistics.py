@@ -5,7 +5,8 @@ pandas rolls the per-person facts up the institution tree, where medians, shares
 computed. A person belonging to several units of a subtree counts once in it.
 
 Definitions (all "as of" the end of the period unless said otherwise):
-- people: everyone with a membership in the unit's subtree;
+- people: everyone with a membership in the unit's subtree (memberships carry no dates, so this
+  is today's list even for a past period);
 - enrolments, completed, in progress: course enrolments of those people; completion % =
   completed ÷ enrolments;
 - assignments, completed, overdue (open past the due date), compliance % = completed ÷
@@ -181,7 +182,8 @@ def person_facts(
     memberships, period: Period, now: datetime.datetime, rows: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """One row per person holding one of ``memberships`` (indexed by user id): their first unit,
-    staff category, name, supervisor and what the statistics count about them."""
+    staff category, name, supervisor and what the statistics count about them, as of ``now``
+    (enrolments, assignments and certificates as they stood then)."""
     members = memberships.values("user_id")
     rows = membership_rows(memberships) if rows is None else rows
     people = rows.drop_duplicates("user_id").set_index("user_id")
@@ -200,21 +202,25 @@ def person_facts(
 
     soon = now + datetime.timedelta(days=EXPIRING_DAYS)
     today = timezone.localdate(now)
+    done_by_now = Q(completed_at__isnull=False, completed_at__lte=now)
     facts = [
         per_person(
-            Enrollment.objects.all(),
+            Enrollment.objects.filter(enrolled_at__lte=now),
             enrolments=Count("pk"),
-            enrolments_completed=Count("completed_at"),
-            last_activity=Max("last_activity_at"),
+            enrolments_completed=Count("pk", filter=done_by_now),
+            last_activity=Max("last_activity_at", filter=Q(last_activity_at__lte=now)),
         ),
         per_person(
-            Assignment.objects.all(),
+            Assignment.objects.filter(assigned_at__lte=now),
             assignments=Count("pk"),
-            assignments_completed=Count("completed_at"),
-            assignments_overdue=Count("pk", filter=Q(completed_at__isnull=True, due_on__lt=today)),
+            assignments_completed=Count("pk", filter=done_by_now),
+            assignments_overdue=Count("pk", filter=~done_by_now & Q(due_on__lt=today)),
         ),
         per_person(
-            Certificate.objects.filter(current=True, revoked_at__isnull=True),
+            # The certificates held at ``now``: issued by then, not yet revoked or superseded.
+            Certificate.objects.filter(issued_at__lte=now)
+            .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now))
+            .filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=now)),
             key="holder_id",
             certificates_valid=Count(
                 "pk", filter=Q(expires_at__isnull=True) | Q(expires_at__gt=now)
@@ -341,7 +347,7 @@ def score_bands(attempts: pd.DataFrame) -> pd.DataFrame:
     bands = pd.cut(
         attempts.score_pct, bins=SCORE_BANDS, labels=labels, right=False, include_lowest=True
     )
-    bands = bands.where(attempts.score_pct < 100, "90–100")
+    bands = bands.where(attempts.score_pct.isna() | (attempts.score_pct < 100), "90–100")
     counts = bands.value_counts().reindex(labels, fill_value=0)
     return pd.DataFrame({"band": labels, "attempts": counts.to_numpy()})
 
@@ -385,6 +391,7 @@ def weak_points(root: Institution, period: Period, limit: int = 10) -> pd.DataFr
     )
     totals = totals.head(limit)
     nodes = KnowledgePoint.objects.in_bulk(list(totals.index))
+    totals = totals[totals.index.isin(list(nodes))]  # a point deleted from the syllabus since
     totals["code"] = [nodes[pk].code for pk in totals.index]
     totals["name"] = [nodes[pk].display_name for pk in totals.index]
     totals["answers"] = totals.answers.astype(int)
@@ -423,8 +430,9 @@ def monthly_trend(root: Institution, period: Period, months: int = 12) -> pd.Dat
 def statistics(
     root: Institution, period: Period, now: datetime.datetime | None = None
 ) -> Statistics:
-    """Everything the dashboard and reports show about ``root`` and the units below it."""
-    now = now or timezone.now()
+    """Everything the dashboard and reports show about ``root`` and the units below it, with
+    states as of the end of the period (or now, for a period not over yet)."""
+    now = min(now or timezone.now(), period.bounds()[1])
     institutions, pairs = _tree(root)
     memberships = membership_rows(_members(root))
     people = person_facts(_members(root), period, now, rows=memberships)

@@ -29,7 +29,7 @@ from tests.reporting.conftest import person
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
+NOW = timezone.now() + datetime.timedelta(minutes=10)  # after the rows the tests make
 TODAY = timezone.localdate(NOW)
 PERIOD = Period.year_to_date(TODAY)
 
@@ -222,3 +222,19 @@ def test_activity_outside_the_period_is_left_out(city, small_city):
     assert stats.summary["mock_attempts"] == 0
     assert stats.summary["study_hours"] == 0
     assert stats.summary["people"] == 4  # states are as of now
+
+
+def test_a_past_period_shows_states_as_they_stood_at_its_end(city, small_city):
+    # Everything in the small city happened within the last 40 days; at the end of last year
+    # nobody was enrolled, assigned or certified yet.
+    stats = statistics(city["a"], Period.year(TODAY.year - 1), NOW)
+    a = stats.summary
+    assert (a["enrolments"], a["assignments"], a["certificates_valid"]) == (0, 0, 0)
+    assert a["assignments_overdue"] == 0
+
+
+def test_a_certificate_revoked_later_still_counts_for_the_time_before(city, small_city):
+    Certificate.objects.filter(holder=small_city["jia"]).update(revoked_at=moment(5))
+    assert statistics(city["a"], PERIOD, NOW).summary["certificates_valid"] == 1  # 丁 only
+    before = Period(PERIOD.start, timezone.localdate(moment(10)))
+    assert statistics(city["a"], before, NOW).summary["certificates_valid"] == 2

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.services.hours import evidence_kind
-from institutions.selectors import administers
+from institutions.selectors import administered_institutions, administers
 from lms.notices import language_of, notice_send
 
 from ..models import Assignment, ExternalQualification, QualificationKind, QualificationState
@@ -55,6 +55,16 @@ def qualification_submit(
     return qualification
 
 
+def open_assignments_for(admin, person):
+    """The person's open assignments under requirements of ``admin``'s own institutions: the
+    ones an approved qualification of theirs may count for."""
+    return Assignment.objects.filter(
+        user=person,
+        completed_at__isnull=True,
+        requirement__institution__in=administered_institutions(admin),
+    ).select_related("requirement")
+
+
 def qualification_review(
     *,
     actor,
@@ -82,11 +92,9 @@ def qualification_review(
         qualification.review_note = note.strip()
         qualification.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_note"])
         if approve:
-            Assignment.objects.filter(
-                user_id=qualification.user_id,
-                pk__in=counts_for or [],
-                completed_at__isnull=True,
-            ).update(completed_at=now, qualification=qualification)
+            open_assignments_for(actor, qualification.user).filter(pk__in=counts_for or []).update(
+                completed_at=now, qualification=qualification
+            )
             assignments_complete(user=qualification.user)
         with translation.override(language_of(qualification.user)):
             message = (

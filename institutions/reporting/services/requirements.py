@@ -120,10 +120,19 @@ def assignments_generate(
     """Bring every active requirement's assignments (or one requirement's, or one person's) in
     line with who it covers: everyone covered without one gets one; open assignments follow a
     changed due rule, and go when their person is no longer covered (someone left, or the
-    audience changed); completed ones stay as they are. Running it again changes nothing.
+    audience changed, or the requirement was switched off); completed ones stay as they are.
+    Running it again changes nothing.
     Returns how many assignments were made."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    # A requirement switched off no longer asks anything: its open assignments go (no reminders,
+    # not overdue); what was completed under it stays.
+    withdrawn = Assignment.objects.filter(requirement__active=False, completed_at__isnull=True)
+    if requirement is not None:
+        withdrawn = withdrawn.filter(requirement=requirement)
+    if user is not None:
+        withdrawn = withdrawn.filter(user=user)
+    withdrawn.delete()
     requirements = TrainingRequirement.objects.filter(active=True).select_related("institution")
     if requirement is not None:
         requirements = requirements.filter(pk=requirement.pk)

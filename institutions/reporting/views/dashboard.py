@@ -1,7 +1,5 @@
 """The institution dashboard, the learner list behind it, and a supervisor's team."""
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -166,7 +164,7 @@ def filter_people(table, data: dict):
 
 def _people_page(request, memberships, units: list[Institution], template_context: dict):
     period = period_of(request)
-    people = person_facts(memberships, period, timezone.now())
+    people = person_facts(memberships, period, min(timezone.now(), period.bounds()[1]))
     table = people_table(people, institution_labels(units))
     paths = {institution.pk: institution.path for institution in units}
     by_path = {institution.path: institution.pk for institution in units}
@@ -199,7 +197,6 @@ def _people_page(request, memberships, units: list[Institution], template_contex
             "count": len(rows),
             "query": query.urlencode(),
             "year": period.final_year,
-            "today": datetime.date.today(),
         },
     )
 

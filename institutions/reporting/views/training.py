@@ -9,11 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from institutions.selectors import administered_people, is_administrator, may_see_records_of
+from institutions.selectors import (
+    administered_institutions,
+    administered_people,
+    is_administrator,
+    may_see_records_of,
+)
 
 from ..forms import QualificationForm, ReviewForm
 from ..models import Assignment, ExternalQualification, QualificationState
-from ..services.qualifications import qualification_review, qualification_submit
+from ..services.qualifications import (
+    open_assignments_for,
+    qualification_review,
+    qualification_submit,
+)
 from ..services.requirements import assignments_of
 
 
@@ -60,14 +69,24 @@ def _reviewable(user):
 @login_required
 def qualification_reviews(request):
     pending = _reviewable(request.user).filter(state=QualificationState.PENDING)
-    items = []
-    for qualification in pending.select_related("user")[:100]:
-        open_assignments = Assignment.objects.filter(
-            user=qualification.user, completed_at__isnull=True
-        ).select_related("requirement")
-        items.append(
-            (qualification, ReviewForm(prefix=f"q{qualification.pk}", assignments=open_assignments))
+    pending = list(pending.select_related("user")[:100])
+    open_by_person: dict[int, list] = {}
+    for assignment in Assignment.objects.filter(
+        user__in=[qualification.user_id for qualification in pending],
+        completed_at__isnull=True,
+        requirement__institution__in=administered_institutions(request.user),
+    ).select_related("requirement"):
+        open_by_person.setdefault(assignment.user_id, []).append(assignment)
+    items = [
+        (
+            qualification,
+            ReviewForm(
+                prefix=f"q{qualification.pk}",
+                assignments=open_by_person.get(qualification.user_id, []),
+            ),
         )
+        for qualification in pending
+    ]
     reviewed = _reviewable(request.user).exclude(state=QualificationState.PENDING)[:30]
     return render(
         request,
@@ -81,9 +100,7 @@ def qualification_decide(request, qualification_id: int):
     if request.method != "POST":
         raise Http404
     qualification = get_object_or_404(_reviewable(request.user), pk=qualification_id)
-    open_assignments = Assignment.objects.filter(
-        user=qualification.user, completed_at__isnull=True
-    ).select_related("requirement")
+    open_assignments = open_assignments_for(request.user, qualification.user)
     form = ReviewForm(request.POST, prefix=f"q{qualification.pk}", assignments=open_assignments)
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
