@@ -118,12 +118,14 @@ def text_from_html(value: str) -> str:
 
 
 def content_ref(question: ImportedQuestion) -> str:
-    """A stable reference from a question's content, for files that carry none."""
+    """A stable reference from what candidates see of a question, for files that carry none: a
+    file that corrects the key updates the question (and re-scores past answers) instead of
+    adding a second one."""
     digest = hashlib.sha256()
     for piece in (
         question.type,
         question.stem,
-        *(f"{option.text}\x1f{option.correct}" for option in question.options),
+        *(option.text for option in question.options),
         *(part.prompt for part in question.parts),
     ):
         digest.update(piece.encode("utf-8"))

@@ -37,6 +37,7 @@ from quizzes.services.import_report import (
     ReportProblem,
 )
 from quizzes.services.questions import question_content_errors, question_version_sync
+from quizzes.services.regrade import regrade_schedule
 
 PROGRESS_EVERY = 50
 PROGRESS_SECONDS = 6 * 3600
@@ -298,7 +299,9 @@ def _wanted(plan: _Planned) -> dict:
         "knowledge_point_ids": sorted(kp.pk for kp in plan.knowledge_points),
         "difficulty": difficulty,
         "source": imported.source or "original",
-        "status": QuestionStatus.PUBLISHED,
+        # New questions are published; an existing one keeps its state (a retired question is
+        # not brought back by importing its file again).
+        "status": plan.existing.status if plan.existing else QuestionStatus.PUBLISHED,
         "options": [
             (o.text, o.correct, note)
             for o, note in zip(imported.options, explanations, strict=True)
@@ -347,7 +350,8 @@ def _save(plan: _Planned, bank: QuestionBank, actor) -> None:
         ],
         lambda index, values: QuestionPart(question=question, sort_order=index, **values),
     )
-    question_version_sync(question=question, user=actor)
+    # A corrected key re-scores past answers, as it does when edited in the admin.
+    regrade_schedule(version=question_version_sync(question=question, user=actor), by=actor)
 
 
 def _sync_rows(rows, wanted: list[dict], make) -> None:

@@ -2,17 +2,26 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from quizzes.formats import aiken, gift, xlsx
 from quizzes.formats.base import MAX_FILE_BYTES
-from quizzes.models import Question, QuestionBank, QuestionOption, QuestionVersion
+from quizzes.models import (
+    Attempt,
+    Question,
+    QuestionBank,
+    QuestionOption,
+    QuestionVersion,
+    Quiz,
+    Response,
+)
 from quizzes.services.imports import (
     format_detect,
     import_progress,
     questions_export,
     questions_import,
 )
+from quizzes.services.regrade import regrade_with_corrected_key
 from tests.factories import ChapterFactory, KnowledgePointFactory, SubjectFactory, UserFactory
 from tests.quizzes.test_import_formats import QUESTIONS, copies
 
@@ -284,3 +293,49 @@ def test_a_failure_while_writing_rolls_everything_back(bank, monkeypatch):
     assert not report.applied
     assert report.errors[0].message == "boom"
     assert Question.objects.count() == QuestionOption.objects.count() == 0
+
+
+def test_a_file_that_corrects_a_key_updates_the_question_and_rescores_past_answers(
+    bank, trainer, django_capture_on_commit_callbacks
+):
+    wrong = "// 考点: J-CA-03-02\n接案阶段首先应当{~建立专业关系 =制定服务计划 ~开展介入}\n"
+    right = "// 考点: J-CA-03-02\n接案阶段首先应当{=建立专业关系 ~制定服务计划 ~开展介入}\n"
+    run(wrong.encode(), "bank.gift", bank, actor=trainer)
+    question = Question.objects.get()
+    quiz = Quiz.objects.create(title="练习", kind="practice", subject=bank.subject)
+    learner = UserFactory(role="candidate")
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        user=learner,
+        number=1,
+        state="submitted",
+        started_at=timezone.now(),
+        submitted_at=timezone.now(),
+        max_score=1,
+        score=0,
+    )
+    chosen = next(o["id"] for o in question.current_version.options if o["text"] == "建立专业关系")
+    Response.objects.create(
+        attempt=attempt,
+        position=1,
+        version=question.current_version,
+        max_points=1,
+        answer=[chosen],
+        points=0,
+    )
+    with django_capture_on_commit_callbacks() as queued:
+        report = run(right.encode(), "bank.gift", bank, actor=trainer)
+    assert report.counts["update"] == 1 and Question.objects.count() == 1  # not a second copy
+    assert len(queued) == 1  # the regrade of the past answer, queued as the admin would
+    regrade_with_corrected_key(version_id=Question.objects.get().current_version_id)
+    attempt.refresh_from_db()
+    assert attempt.score == 1
+
+
+def test_reimporting_does_not_bring_back_a_retired_question(bank):
+    data = GIFT.replace("社会工作者可以", "// 考点: J-CA-04-01\n社会工作者可以").encode()
+    assert run(data, "bank.gift", bank).counts["create"] == 3
+    Question.objects.update(status="retired")
+    report = run(data, "bank.gift", bank)
+    assert report.counts["create"] == 0
+    assert set(Question.objects.values_list("status", flat=True)) == {"retired"}
