@@ -445,6 +445,10 @@ def response_grade(
         attempt.provisional = any(value is None for value in rows)
         attempt.score = sum((value for value in rows if value is not None), Decimal(0))
         attempt.save(update_fields=["provisional", "score"])
-    if was_provisional:
+    if was_provisional and not attempt.provisional:
         _announce_pass(attempt)  # the last mark made the score final
+        # The attempt counts in the item statistics from now on.
+        from quizzes.services.item_statistics import quiz_statistics_schedule
+
+        quiz_statistics_schedule(quiz_id=attempt.quiz_id)
     return attempt

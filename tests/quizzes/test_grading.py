@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from quizzes.grading import anonymous_code
 from quizzes.models import Attempt, QuestionBank, Quiz, Response
 from quizzes.services import attempts as svc
 from quizzes.services import marking as marking_services
+from quizzes.services.item_statistics import LOCK_KEY
 from tests.factories import PASSWORD, UserFactory, question
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,7 @@ def test_bank_author_marks_and_the_score_becomes_final(client, case_answer):
         f"/quizzes/grading/{response.pk}/", {"part-0": "7", "part-1": "5", "part-2": "6"}
     )
     assert bad.status_code == 200 and Response.objects.get(pk=response.pk).points is None
+    cache.delete(LOCK_KEY.format(response.attempt.quiz_id))  # the submit's computation is done
     done = client.post(
         f"/quizzes/grading/{response.pk}/",
         {"part-0": "5", "part-1": "4.5", "part-2": "6", "feedback": "较完整"},
@@ -67,6 +70,9 @@ def test_bank_author_marks_and_the_score_becomes_final(client, case_answer):
     attempt = Attempt.objects.get(pk=response.attempt_id)
     assert attempt.score == Decimal("15.5") and not attempt.provisional
     assert Response.objects.get(pk=response.pk).part_points == ["5", "4.5", "6"]
+    # Now final, the attempt is due in the quiz's item statistics.
+    assert cache.get(LOCK_KEY.format(attempt.quiz_id)) is not None
+    cache.delete(LOCK_KEY.format(attempt.quiz_id))
 
 
 def test_other_trainers_and_candidates_cannot_mark(client, case_answer, candidate):
