@@ -123,13 +123,16 @@ def grading_queue(
         institution = Institution.objects.filter(pk=institution_id).first()
         if institution is None:
             return queue.none()
+        # Answers of blind-marked quizzes never match an institution filter: a marker could
+        # otherwise tell their anonymous authors apart by institution.
         queue = queue.filter(
             Exists(
                 Membership.objects.filter(
                     user=OuterRef("attempt__user"),
                     institution__path__startswith=institution.path,
                 )
-            )
+            ),
+            attempt__quiz__blind_marking=False,
         )
     return queue
 

@@ -232,6 +232,10 @@ def test_blind_marking_hides_names_and_institutions(client, marking):
     open_listing = client.get(f"/quizzes/grading/?quiz={marking['other_quiz'].pk}").content
     assert marking["learners"]["in_station"].display_name in open_listing.decode()
     assert "甲街道社工站" in open_listing.decode()
+    # Nor can the institution filter tell the blind quiz's anonymous answers apart.
+    district = marking["district"].pk
+    filtered = client.get(f"/quizzes/grading/?quiz={quiz.pk}&institution={district}").content
+    assert anonymous_code(response.attempt_id) not in filtered.decode()
 
 
 def _second_marked(marking):
