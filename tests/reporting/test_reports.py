@@ -186,3 +186,15 @@ def test_dashboard_figures_are_reused_for_a_while(city, admins, district, client
     assert "66.7 %" in client.get(url).content.decode()  # the cached figures
     cache.clear()  # as when they expire
     assert "100 %" in client.get(url).content.decode()
+
+
+def test_the_people_list_finds_someone_by_any_of_their_units(city, admins, client):
+    from institutions.services import membership_set
+
+    both = person(city["a1"], name="两处任职")
+    membership_set(user=both, institution=city["a2"], staff_category="social_worker")
+    only_a1 = person(city["a1"], name="只在民政局")
+    client.force_login(admins["a"])
+    url = f"{reverse('institution-people')}?unit={city['a'].pk}&within={city['a2'].pk}"
+    page = client.get(url).content.decode()
+    assert "两处任职" in page and only_a1.real_name not in page

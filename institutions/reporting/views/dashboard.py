@@ -1,5 +1,6 @@
 """The institution dashboard, the learner list behind it, and a supervisor's team."""
 
+import pandas as pd
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -143,7 +144,9 @@ class PeopleFilter(forms.Form):
 
 def filter_people(table, data: dict):
     if data.get("within"):
-        table = table[table.within_ids.map(lambda ids: data["within"] in ids)]
+        table = table[
+            table.within_ids.map(lambda ids: isinstance(ids, set) and data["within"] in ids)
+        ]
     if data.get("category"):
         table = table[table.staff_category == data["category"]]
     status = data.get("status")
@@ -162,24 +165,24 @@ def filter_people(table, data: dict):
     return table
 
 
+def _units_of_people(memberships, units: list[Institution]):
+    """Per person, every unit of ``units`` one of their memberships lies in or below."""
+    by_path = {institution.path: institution.pk for institution in units}
+    step = Institution.steplen
+    within: dict[int, set[int]] = {}
+    for user_id, path in memberships.values_list("user_id", "institution__path"):
+        prefixes = (path[:end] for end in range(step, len(path) + 1, step))
+        within.setdefault(user_id, set()).update(
+            by_path[prefix] for prefix in prefixes if prefix in by_path
+        )
+    return pd.Series(within, dtype="object")
+
+
 def _people_page(request, memberships, units: list[Institution], template_context: dict):
     period = period_of(request)
     people = person_facts(memberships, period, min(timezone.now(), period.bounds()[1]))
     table = people_table(people, institution_labels(units))
-    paths = {institution.pk: institution.path for institution in units}
-    by_path = {institution.path: institution.pk for institution in units}
-    step = Institution.steplen
-    table["within_ids"] = table.institution_id.map(
-        lambda pk: (
-            {
-                by_path[paths[pk][:end]]
-                for end in range(step, len(paths.get(pk, "")) + 1, step)
-                if paths[pk][:end] in by_path
-            }
-            if pk in paths
-            else set()
-        )
-    )
+    table["within_ids"] = _units_of_people(memberships, units).reindex(table.index)
     form = PeopleFilter(request.GET or None, units=units)
     if form.is_bound and form.is_valid():
         table = filter_people(table, form.cleaned_data)
