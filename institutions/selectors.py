@@ -10,6 +10,10 @@ def _has_role(user, role: Role) -> bool:
     return user.is_authenticated and user.groups.filter(name=role.value).exists()
 
 
+def is_city_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or _has_role(user, Role.CITY_ADMIN))
+
+
 def is_administrator(user) -> bool:
     """City admins, and institution admins (who see their own subtree only)."""
     return user.is_authenticated and (

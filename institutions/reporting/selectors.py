@@ -5,13 +5,6 @@ from django.http import Http404
 
 from institutions.models import Institution, Membership
 from institutions.selectors import administered_institutions, is_administrator
-from lms.roles import Role
-
-
-def is_city_admin(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=Role.CITY_ADMIN.value).exists()
-    )
 
 
 def dashboard_roots(user) -> list[Institution]:

@@ -13,16 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, StaffCategory
+from institutions.selectors import is_city_admin
 
 from .. import charts
 from ..presentation import institution_labels, people_table, records, with_labels
-from ..selectors import (
-    dashboard_roots,
-    default_unit,
-    is_city_admin,
-    supervisees,
-    unit_for,
-)
+from ..selectors import dashboard_roots, default_unit, supervisees, unit_for
 from ..statistics import Period, person_facts, statistics
 
 STATUSES = [
