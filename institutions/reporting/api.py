@@ -9,10 +9,8 @@ from rest_framework.views import APIView
 
 from institutions.selectors import administered_institutions, is_administrator
 
-from .presentation import records, with_labels
 from .selectors import unit_for
-from .statistics import statistics
-from .views.dashboard import period_of
+from .views.dashboard import figures, period_of
 
 
 class InstitutionOut(serializers.Serializer):
@@ -116,9 +114,8 @@ class InstitutionStatisticsApi(APIView):
     def get(self, request, institution_id: int):
         unit = unit_for(request.user, institution_id)
         period = period_of(request._request)
-        stats = statistics(unit, period)
-        units = records(with_labels(stats.units), index="institution_id")
-        summary = next(row for row in units if row["institution_id"] == unit.pk)
+        shown = figures(unit, period)  # the dashboard's numbers, from the same cache
+        summary = next(row for row in shown["units"] if row["institution_id"] == unit.pk)
         return Response(
             StatisticsOut(
                 {
@@ -126,11 +123,11 @@ class InstitutionStatisticsApi(APIView):
                     "period_start": period.start,
                     "period_end": period.end,
                     "summary": summary,
-                    "units": units,
-                    "subjects": records(stats.subjects),
-                    "weak_points": records(stats.weak_points),
-                    "score_bands": records(stats.score_bands),
-                    "trend": records(stats.trend),
+                    "units": shown["units"],
+                    "subjects": shown["subjects"],
+                    "weak_points": shown["weak_points"],
+                    "score_bands": shown["score_bands"],
+                    "trend": shown["trend"],
                 }
             ).data
         )

@@ -55,7 +55,7 @@ def _unit(request) -> Institution:
 
 
 def figures(unit: Institution, period: Period) -> dict:
-    """What the dashboard shows of ``unit``, kept in the cache for
+    """What the dashboard (and the statistics API) shows of ``unit``, kept in the cache for
     ``STATISTICS_CACHE_SECONDS``: a city's statistics take seconds, and many admins look."""
     key = f"reporting:figures:{unit.pk}:{period.start}:{period.end}:{get_language()}"
     cached = cache.get(key) if settings.STATISTICS_CACHE_SECONDS else None
@@ -71,6 +71,7 @@ def figures(unit: Institution, period: Period) -> dict:
         "computed_at": timezone.now(),
         "summary": stats.summary,
         "children": records(children, index="institution_id"),
+        "units": records(units, index="institution_id"),
         "ranked": records(ranked, index="institution_id"),
         "subjects": records(stats.subjects),
         "weak_points": records(stats.weak_points),
