@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from institutions.selectors import administered_institutions, is_administrator
 
+from .figures import figures, period_of
 from .selectors import unit_for
-from .views.dashboard import figures, period_of
 
 
 class InstitutionOut(serializers.Serializer):

@@ -2,23 +2,20 @@
 
 import pandas as pd
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, StaffCategory
 from institutions.selectors import is_city_admin
 
-from .. import charts
-from ..presentation import institution_labels, people_table, records, with_labels
+from ..figures import figures, period_of
+from ..presentation import institution_labels, people_table, records
 from ..selectors import dashboard_roots, default_unit, supervisees, unit_for
-from ..statistics import Period, person_facts, statistics
+from ..statistics import person_facts
 
 STATUSES = [
     ("", _("Everyone")),
@@ -27,20 +24,6 @@ STATUSES = [
     ("done", _("All required training done")),
     ("none", _("Nothing required")),
 ]
-
-
-def period_of(request) -> Period:
-    """This year so far, or a whole earlier year (``?year=``)."""
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    if year == today.year:
-        return Period.year_to_date(today)
-    if not today.year - 5 <= year < today.year:
-        raise Http404
-    return Period.year(year)
 
 
 def _years() -> list[int]:
@@ -52,41 +35,6 @@ def _unit(request) -> Institution:
     if "unit" in request.GET:
         return unit_for(request.user, request.GET["unit"])
     return default_unit(request.user)
-
-
-def figures(unit: Institution, period: Period) -> dict:
-    """What the dashboard (and the statistics API) shows of ``unit``, kept in the cache for
-    ``STATISTICS_CACHE_SECONDS``: a city's statistics take seconds, and many admins look."""
-    key = f"reporting:figures:{unit.pk}:{period.start}:{period.end}:{get_language()}"
-    cached = cache.get(key) if settings.STATISTICS_CACHE_SECONDS else None
-    if cached is not None:
-        return cached
-    stats = statistics(unit, period)
-    units = with_labels(stats.units)
-    children = units[units.parent_id == unit.pk]
-    ranked = units[(units.depth > unit.depth) & (units.people > 0)].sort_values(
-        ["compliance_pct", "completion_pct", "people"], ascending=False, na_position="last"
-    )
-    result = {
-        "computed_at": timezone.now(),
-        "summary": stats.summary,
-        "children": records(children, index="institution_id"),
-        "units": records(units, index="institution_id"),
-        "ranked": records(ranked, index="institution_id"),
-        "subjects": records(stats.subjects),
-        "weak_points": records(stats.weak_points),
-        "score_bands": records(stats.score_bands),
-        "trend": records(stats.trend),
-        "charts": {
-            "trend": charts.completion_trend(stats.trend),
-            "units": charts.completion_by_unit(children),
-            "weak_points": charts.weak_points(stats.weak_points),
-            "scores": charts.score_distribution(stats.score_bands),
-        },
-    }
-    if settings.STATISTICS_CACHE_SECONDS:
-        cache.set(key, result, settings.STATISTICS_CACHE_SECONDS)
-    return result
 
 
 @login_required

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from institutions.selectors import administered_institutions
 
+from ..figures import period_of
 from ..models import Report, ReportFormat, ReportKind, ReportState
 from ..selectors import default_unit, unit_for
 from ..services.reports import MIME_TYPES, report_filename, report_progress, report_request
-from .dashboard import period_of
 
 
 class ExportForm(forms.Form):
