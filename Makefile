@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 APT_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
-APT_PACKAGES_TEST := $(APT_PACKAGES_RUN) postgresql redis-server chromium
+APT_PACKAGES_SERVICES := $(APT_PACKAGES_RUN) postgresql redis-server curl
+APT_PACKAGES_TEST := $(APT_PACKAGES_SERVICES) chromium
 
-.PHONY: help run test bench lint format check messages venv clean
+.PHONY: help run services services-stop test bench load faults lint format check messages venv clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +28,13 @@ run: venv messages  ## Run Qihang with demo data on SQLite at http://127.0.0.1:8
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
+
+services: venv messages  ## PostgreSQL, Redis, Celery worker and beat, gunicorn: production settings
+	@scripts/system-packages.sh $(APT_PACKAGES_SERVICES)
+	scripts/services.sh start
+
+services-stop:  ## Stop exactly what `make services` started
+	scripts/services.sh stop
 
 test: venv  ## Run the whole suite against PostgreSQL, Redis and a Celery worker it starts
 	@scripts/system-packages.sh $(APT_PACKAGES_TEST)
