@@ -45,6 +45,16 @@ bench: venv  ## Benchmarks -> tests/bench/results.json (BENCH_ARGS="--only stats
 	@scripts/system-packages.sh $(APT_PACKAGES_TEST) wrk
 	scripts/test-services.sh $(BIN)/python tests/bench/run.py $(BENCH_ARGS)
 
+load: venv messages  ## 200 candidates sit a mock exam on the real stack -> tests/load/results/
+	@scripts/system-packages.sh $(APT_PACKAGES_SERVICES)
+	@test -x $(BIN)/locust || $(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/python tests/load/run.py $(LOAD_ARGS)
+
+faults: venv messages  ## The load, while workers, PostgreSQL and Redis fail -> tests/load/results/
+	@scripts/system-packages.sh $(APT_PACKAGES_SERVICES)
+	@test -x $(BIN)/locust || $(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/python tests/load/run.py --faults $(LOAD_ARGS)
+
 check: venv  ## Django checks, missing migrations and lint, as CI runs them
 	$(MANAGE) check
 	DJANGO_SETTINGS_MODULE=lms.settings.production DEBUG=false \

@@ -3,6 +3,7 @@
 # and gunicorn, each a process this script starts and stops (and nothing else).
 #
 #   scripts/services.sh start     start what is not running (first start: database, demo data)
+#   scripts/services.sh start PART...   start parts again: postgresql redis celery web
 #   scripts/services.sh stop      stop exactly the processes started here
 #   scripts/services.sh status    what runs, and /healthz
 #   scripts/services.sh env       print the environment the processes share (for `source`)
@@ -147,6 +148,15 @@ case "${1:-}" in
     [ -f "$state/env" ] || write_env
     # shellcheck disable=SC1091
     source "$state/env"
+    if [ $# -gt 1 ]; then  # start some of them again: postgresql, redis, celery, web
+      for part in "${@:2}"; do
+        case "$part" in
+          postgresql) start_postgres ;; redis) start_redis ;; celery) start_celery ;;
+          web) start_web ;; *) echo "unknown part: $part" >&2; exit 2 ;;
+        esac
+      done
+      exit 0
+    fi
     start_postgres
     start_redis
     prepare_django
