@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from lms.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request id; one log line per request.
+    "lms.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -303,18 +307,8 @@ QUIZ_SAVE_GRACE_SECONDS = 30
 # A question leaves the wrong-answer notebook after this many correct answers in a row.
 REVIEW_RETIRE_AFTER = 3
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # Wagtail logs every page action and background task at INFO; keep the console readable.
-        "wagtail": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "modelsearch": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},  # logs each rendering step at INFO
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Logs: one console handler, "text" for a terminal or "json" (one object a line, the production
+# default) for a log collector; each line carries the request id (lms.logs, lms.request_id).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
