@@ -2,10 +2,19 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.error_reporting import error_reporting_init
 from lms.logs import logging_config
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOG_LEVEL, env
+from .base import (
+    DATABASES,
+    LOG_LEVEL,
+    SENTRY_DSN,
+    SENTRY_ENVIRONMENT,
+    SENTRY_RELEASE,
+    SENTRY_TRACES_SAMPLE_RATE,
+    env,
+)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
@@ -36,3 +45,11 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.Ema
 # JSON lines for the log collector unless LOG_FORMAT=text.
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# Unhandled errors of the web and the Celery workers go to Sentry when SENTRY_DSN is set.
+error_reporting_init(
+    dsn=SENTRY_DSN,
+    environment=SENTRY_ENVIRONMENT,
+    release=SENTRY_RELEASE,
+    traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+)
