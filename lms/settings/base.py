@@ -103,6 +103,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         0 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
     )
+# A read replica for statistics and report files (lms/db_router.py): only the reads inside
+# lms.db_router.reports_database() go there. Unset: everything uses DATABASE_URL.
+REPORTS_DATABASE_URL = env("REPORTS_DATABASE_URL", default="")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = env.db_url_config(REPORTS_DATABASE_URL)
+    DATABASES["reports"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lms.db_router.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Look-ups of the public certificate verification page per address (django-ratelimit).
