@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test database has a fixed name so that the Celery worker started by `make test` can use it.
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="qihang_test")}
+# The reports replica is the test database itself; reads go there only where a test installs
+# lms.db_router.ReportsRouter (tests/lms/test_db_router.py) or REPORTS_DATABASE_URL is set.
+DATABASES.setdefault("reports", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

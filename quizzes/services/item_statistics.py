@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lms.db_router import reports_database
 from quizzes import item_statistics as stats
 from quizzes.models import (
     Attempt,
@@ -105,12 +106,18 @@ def _item_rows(frame: pd.DataFrame, *, quiz_id: int | None, now) -> list[ItemSta
     return rows
 
 
-@transaction.atomic
 def quiz_statistics_compute(*, quiz_id: int) -> QuizStatistics | None:
-    """Recompute one quiz's item and test statistics from its first final attempts."""
+    """Recompute one quiz's item and test statistics from its first final attempts (read from
+    the reports replica when there is one; written to the primary in one transaction)."""
     now = timezone.now()
-    frame = responses_of_quiz(quiz_id=quiz_id)
-    last = _final_attempts().filter(quiz_id=quiz_id).aggregate(last=Max("submitted_at"))["last"]
+    with reports_database():
+        frame = responses_of_quiz(quiz_id=quiz_id)
+        last = _final_attempts().filter(quiz_id=quiz_id).aggregate(last=Max("submitted_at"))["last"]
+    with transaction.atomic():
+        return _quiz_statistics_store(quiz_id=quiz_id, frame=frame, last=last, now=now)
+
+
+def _quiz_statistics_store(*, quiz_id: int, frame: pd.DataFrame, last, now) -> QuizStatistics:
     ItemStatistics.objects.filter(quiz_id=quiz_id).delete()
     ItemStatistics.objects.bulk_create(_item_rows(frame, quiz_id=quiz_id, now=now))
     summary = stats.summary_statistics(frame) if not frame.empty else {"n": 0, "scores": []}
@@ -132,26 +139,28 @@ def quiz_statistics_compute(*, quiz_id: int) -> QuizStatistics | None:
     return quiz_stats
 
 
-@transaction.atomic
 def bank_statistics_compute() -> int:
-    """Recompute the bank-wide item statistics and the calibrated difficulties."""
+    """Recompute the bank-wide item statistics and the calibrated difficulties (read from the
+    reports replica when there is one; written to the primary in one transaction)."""
     now = timezone.now()
-    frame = responses_bank_wide()
-    rows = _item_rows(frame, quiz_id=None, now=now)
-    ItemStatistics.objects.filter(quiz=None).delete()
-    ItemStatistics.objects.bulk_create(rows)
-    _calibrate(rows, now=now)
+    with reports_database():
+        frame = responses_bank_wide()
+        rows = _item_rows(frame, quiz_id=None, now=now)
+        ratings = dict(
+            Question.objects.filter(pk__in=[r.question_id for r in rows]).values_list(
+                "pk", "difficulty"
+            )
+        )
+    with transaction.atomic():
+        ItemStatistics.objects.filter(quiz=None).delete()
+        ItemStatistics.objects.bulk_create(rows)
+        _calibrate(rows, ratings, now=now)
     return len(rows)
 
 
-def _calibrate(rows: list[ItemStatistics], *, now) -> None:
+def _calibrate(rows: list[ItemStatistics], ratings: dict[int, int], *, now) -> None:
     """Rasch difficulties from the bank-wide facility, shrunk toward the rating (see
     ``quizzes.item_statistics.calibrated_difficulty``); centred over all answered items."""
-    ratings = dict(
-        Question.objects.filter(pk__in=[r.question_id for r in rows]).values_list(
-            "pk", "difficulty"
-        )
-    )
     usable = [r for r in rows if r.answers and r.facility is not None and r.question_id in ratings]
     ItemCalibration.objects.exclude(question_id__in=[r.question_id for r in usable]).delete()
     if not usable:
@@ -183,9 +192,11 @@ def _calibrate(rows: list[ItemStatistics], *, now) -> None:
 
 
 def quizzes_with_new_attempts() -> list[int]:
-    """Quizzes whose newest final attempt is newer than their statistics."""
-    latest = _final_attempts().values("quiz_id").annotate(last=Max("submitted_at"))
-    known = dict(QuizStatistics.objects.values_list("quiz_id", "last_attempt_at"))
+    """Quizzes whose newest final attempt is newer than their statistics (a replica a little
+    behind can only add a quiz computed a moment ago, which is computed again)."""
+    with reports_database():
+        latest = list(_final_attempts().values("quiz_id").annotate(last=Max("submitted_at")))
+        known = dict(QuizStatistics.objects.values_list("quiz_id", "last_attempt_at"))
     return [
         row["quiz_id"]
         for row in latest

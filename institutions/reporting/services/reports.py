@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from certificates.services.rendering import html_to_pdf
 from institutions.models import Institution
+from lms.db_router import reports_database
 from lms.roles import Role
 
 from .. import charts
@@ -184,13 +185,16 @@ def render_pdf(stats: Statistics, *, now: datetime.datetime) -> bytes:
 def report_render(
     *, institution: Institution, period: Period, fmt: str, now: datetime.datetime | None = None
 ) -> bytes:
+    """The report's bytes. Every read (statistics, labels, people) is from the reports replica
+    when there is one; the caller saves the file on the primary."""
     now = now or timezone.now()
-    stats = statistics(institution, period, now)
-    if fmt == ReportFormat.XLSX:
-        return render_xlsx(stats)
-    if fmt == ReportFormat.CSV:
-        return render_csv(stats)
-    return render_pdf(stats, now=now)
+    with reports_database():
+        stats = statistics(institution, period, now)
+        if fmt == ReportFormat.XLSX:
+            return render_xlsx(stats)
+        if fmt == ReportFormat.CSV:
+            return render_csv(stats)
+        return render_pdf(stats, now=now)
 
 
 def report_filename(report: Report) -> str:
