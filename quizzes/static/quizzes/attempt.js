@@ -215,16 +215,28 @@
   });
 
   // --- submitting and the clock ----------------------------------------------------------------
+  let submitting = false;
   async function submit(auto) {
-    if (!auto && !window.confirm(text.confirm)) return;
+    if (submitting || (!auto && !window.confirm(text.confirm))) return;
+    submitting = true;
     for (let i = 0; i < 3 && pendingCount() && !closed; i += 1) { inFlight = false; await flush(); }
+    let reached = false;
     try {
-      await fetch(app.dataset.submitUrl, {
+      const response = await fetch(app.dataset.submitUrl, {
         method: "POST", credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
       });
-    } catch (e) { /* the server submits at the deadline anyway */ }
+      reached = response.ok || response.status === 409;
+    } catch (e) { /* no connection */ }
+    submitting = false;
+    if (!reached) {
+      // Stay on the page: the answers are kept here. At the deadline the server submits what
+      // it has; the rest is sent, and the submission tried again, when the connection returns.
+      setState("offline", auto ? text.timeupOffline : text.submitOffline);
+      return;
+    }
     if (!pendingCount()) localStorage.removeItem(storeKey);
+    await forgetOfflineCopy();
     window.location.assign(app.dataset.resultUrl);
   }
   el("submit").addEventListener("click", () => submit(false));
@@ -249,7 +261,34 @@
     };
     tick();
     setInterval(tick, 1000);
+    window.addEventListener("online", () => { if (finishing) submit(true); });
   }
+
+  // --- reloading without a connection ------------------------------------------------------
+  // The service worker keeps a copy of this page and its files, so that a reload while offline
+  // shows the attempt again (with the unsent answers above laid over it).
+  async function keepOfflineCopy() {
+    if (!("serviceWorker" in navigator) || !app.dataset.serviceWorker) return;
+    const controlled = Boolean(navigator.serviceWorker.controller);
+    try {
+      await navigator.serviceWorker.register(app.dataset.serviceWorker);
+      const registration = await navigator.serviceWorker.ready;
+      if (controlled || !registration.active) return;  // the worker saw this page load
+      const files = Array.from(document.querySelectorAll("script[src], link[rel=stylesheet]"),
+        (node) => node.src || node.href);
+      registration.active.postMessage({ keep: [window.location.pathname, ...files] });
+    } catch (e) { /* no worker: reloading offline is not possible, saving still is */ }
+  }
+  async function forgetOfflineCopy() {
+    if (!("serviceWorker" in navigator)) return;
+    try {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration && registration.active) {
+        registration.active.postMessage({ forget: window.location.pathname });
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+  keepOfflineCopy();
 
   render();
   flush();
