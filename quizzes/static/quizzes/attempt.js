@@ -15,21 +15,27 @@
   let current = 0;
   let closed = false;
 
-  // --- local storage of unsent saves -------------------------------------------------------
+  // --- local storage of answers -------------------------------------------------------------
+  // pending: saves the server has not acknowledged yet. saved: the last acknowledged save of
+  // each question, so that a copy of this page kept for reloading offline (which shows the
+  // answers of the moment it was kept) is brought up to date too.
   function loadStore() {
-    try { return JSON.parse(localStorage.getItem(storeKey)) || { seq: 0, pending: {} }; }
-    catch (e) { return { seq: 0, pending: {} }; }
+    const empty = { seq: 0, pending: {}, saved: {} };
+    try { return Object.assign(empty, JSON.parse(localStorage.getItem(storeKey))); }
+    catch (e) { return empty; }
   }
   const store = loadStore();
   store.seq = Math.max(store.seq || 0, ...questions.map((q) => q.seq || 0));
   function persist() {
     try { localStorage.setItem(storeKey, JSON.stringify(store)); } catch (e) { /* full or private */ }
   }
-  // Answers saved here but not yet on the server win over the server's older copy.
-  for (const [position, item] of Object.entries(store.pending)) {
-    const q = byPosition.get(Number(position));
-    if (q && item.seq > (q.seq || 0)) { q.answer = item.answer; q.flagged = item.flagged; }
-    else delete store.pending[position];
+  // What this browser saved last wins over an older copy from the server.
+  for (const items of [store.saved, store.pending]) {
+    for (const [position, item] of Object.entries(items)) {
+      const q = byPosition.get(Number(position));
+      if (q && item.seq > (q.seq || 0)) { q.answer = item.answer; q.flagged = item.flagged; q.seq = item.seq; }
+      else delete items[position];
+    }
   }
   persist();
 
@@ -71,6 +77,7 @@
         if (closed) break;
         const latest = store.pending[position];
         if (latest && latest.seq <= body.seq) delete store.pending[position];
+        if (!store.saved[position] || store.saved[position].seq < item.seq) store.saved[position] = item;
         persist();
         const q = byPosition.get(Number(position));
         if (body.review) { q.review = body.review; if (questions[current] === q) render(); }
