@@ -237,8 +237,9 @@
     } catch (e) { /* no connection */ }
     submitting = false;
     if (!reached) {
-      // Stay on the page: the answers are kept here. At the deadline the server submits what
-      // it has; the rest is sent, and the submission tried again, when the connection returns.
+      // Stay on the page, where the answers are kept. The learner submits again once the
+      // connection returns; at the deadline the page tries again by itself, and the server
+      // submits what it has anyway.
       setState("offline", auto ? text.timeupOffline : text.submitOffline);
       return;
     }
