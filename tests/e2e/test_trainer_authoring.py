@@ -4,6 +4,7 @@ read, and a question that joins the bank."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import Chapter, CoursePage, LessonPage, ModulePage
 from quizzes.models import Question, QuestionBank
@@ -19,8 +20,18 @@ OPTIONS = [("同理心", True), ("对质", False), ("建议", False), ("自我�
 
 def type_rich_text(page, field, text):
     """Type into the Draftail editor of ``field`` (a rich text field or a stream's block)."""
-    page.locator(f"[data-contentpath={field}] [contenteditable=true]").first.click()
+    editor = page.locator(f"[data-contentpath={field}] [contenteditable=true]").first
+    editor.click()
+    expect(editor).to_be_focused(timeout=15_000)
     page.keyboard.type(text)
+    expect(editor).to_have_text(text, timeout=15_000)  # the editor took every keystroke
+    # Draftail copies its content into the form's hidden input a moment later; wait for it.
+    page.wait_for_function(
+        """([field, text]) => Array.from(
+            document.querySelectorAll(`[data-contentpath=${field}] input[type=hidden]`)
+        ).some((input) => input.value.includes(text))""",
+        arg=[field, text],
+    )
 
 
 def publish(page):
