@@ -17,6 +17,7 @@ from institutions.reporting.views import training as reporting_training
 from lms import api_urlconf, views
 from lms.forms import QueuedPasswordResetForm
 from lms.health import healthz
+from quizzes import offline_views
 from quizzes import views as quiz_views
 
 urlpatterns = [
@@ -106,6 +107,8 @@ urlpatterns = [
         name="practise-point",
     ),
     path("attempts/<int:attempt_id>/", quiz_views.attempt_page, name="attempt"),
+    # The attempt pages' service worker: its address sets its scope, /attempts/.
+    path("attempts/sw.js", offline_views.service_worker, name="attempt-service-worker"),
     # Roster import by institution and city admins.
     path("institutions/roster/", institution_views.roster_import, name="roster-import"),
     path(

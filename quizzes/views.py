@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from courses.models import KnowledgePoint
 from institutions.models import Institution
-from quizzes import grading, selectors
+from quizzes import grading, offline_views, selectors
 from quizzes.dashboard import dashboard_for
 from quizzes.models import AttemptState, MarkRole, Question, Quiz
 from quizzes.notebook import notebook_for, notebook_scope
@@ -244,4 +244,5 @@ def attempt_page(request, attempt_id: int):
     payload = selectors.attempt_payload(attempt)
     if attempt.state == AttemptState.SUBMITTED:
         return render(request, "quizzes/result.html", {"attempt": attempt, "data": payload})
-    return render(request, "quizzes/attempt.html", {"attempt": attempt, "data": payload})
+    page = render(request, "quizzes/attempt.html", {"attempt": attempt, "data": payload})
+    return offline_views.mark_keepable(page)

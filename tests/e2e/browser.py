@@ -9,3 +9,14 @@ def log_in(page, base, username="candidate"):
     page.fill("#id_password", "qihang-demo")
     page.click("button[type=submit].primary")
     page.wait_for_url(re.compile(r"/learning/$"))
+
+
+def choose_option(page, position, option_index):
+    """Go to question ``position`` of the open attempt and tick its option ``option_index``."""
+    page.click(f"#navigator .nav-item >> nth={position - 1}")
+    page.click(f"#question .option >> nth={option_index}")
+
+
+def saved_answers(attempt):
+    """The answers the server holds for ``attempt``, by position."""
+    return {r.position: r.answer for r in attempt.responses.all() if r.answer}

@@ -15,21 +15,27 @@
   let current = 0;
   let closed = false;
 
-  // --- local storage of unsent saves -------------------------------------------------------
+  // --- local storage of answers -------------------------------------------------------------
+  // pending: saves the server has not acknowledged yet. saved: the last acknowledged save of
+  // each question, so that a copy of this page kept for reloading offline (which shows the
+  // answers of the moment it was kept) is brought up to date too.
   function loadStore() {
-    try { return JSON.parse(localStorage.getItem(storeKey)) || { seq: 0, pending: {} }; }
-    catch (e) { return { seq: 0, pending: {} }; }
+    const empty = { seq: 0, pending: {}, saved: {} };
+    try { return Object.assign(empty, JSON.parse(localStorage.getItem(storeKey))); }
+    catch (e) { return empty; }
   }
   const store = loadStore();
   store.seq = Math.max(store.seq || 0, ...questions.map((q) => q.seq || 0));
   function persist() {
     try { localStorage.setItem(storeKey, JSON.stringify(store)); } catch (e) { /* full or private */ }
   }
-  // Answers saved here but not yet on the server win over the server's older copy.
-  for (const [position, item] of Object.entries(store.pending)) {
-    const q = byPosition.get(Number(position));
-    if (q && item.seq > (q.seq || 0)) { q.answer = item.answer; q.flagged = item.flagged; }
-    else delete store.pending[position];
+  // What this browser saved last wins over an older copy from the server.
+  for (const items of [store.saved, store.pending]) {
+    for (const [position, item] of Object.entries(items)) {
+      const q = byPosition.get(Number(position));
+      if (q && item.seq > (q.seq || 0)) { q.answer = item.answer; q.flagged = item.flagged; q.seq = item.seq; }
+      else delete items[position];
+    }
   }
   persist();
 
@@ -71,6 +77,7 @@
         if (closed) break;
         const latest = store.pending[position];
         if (latest && latest.seq <= body.seq) delete store.pending[position];
+        if (!store.saved[position] || store.saved[position].seq < item.seq) store.saved[position] = item;
         persist();
         const q = byPosition.get(Number(position));
         if (body.review) { q.review = body.review; if (questions[current] === q) render(); }
@@ -215,16 +222,29 @@
   });
 
   // --- submitting and the clock ----------------------------------------------------------------
+  let submitting = false;
   async function submit(auto) {
-    if (!auto && !window.confirm(text.confirm)) return;
+    if (submitting || (!auto && !window.confirm(text.confirm))) return;
+    submitting = true;
     for (let i = 0; i < 3 && pendingCount() && !closed; i += 1) { inFlight = false; await flush(); }
+    let reached = false;
     try {
-      await fetch(app.dataset.submitUrl, {
+      const response = await fetch(app.dataset.submitUrl, {
         method: "POST", credentials: "same-origin",
         headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
       });
-    } catch (e) { /* the server submits at the deadline anyway */ }
+      reached = response.ok || response.status === 409;
+    } catch (e) { /* no connection */ }
+    submitting = false;
+    if (!reached) {
+      // Stay on the page, where the answers are kept. The learner submits again once the
+      // connection returns; at the deadline the page tries again by itself, and the server
+      // submits what it has anyway.
+      setState("offline", auto ? text.timeupOffline : text.submitOffline);
+      return;
+    }
     if (!pendingCount()) localStorage.removeItem(storeKey);
+    await forgetOfflineCopy();
     window.location.assign(app.dataset.resultUrl);
   }
   el("submit").addEventListener("click", () => submit(false));
@@ -249,7 +269,34 @@
     };
     tick();
     setInterval(tick, 1000);
+    window.addEventListener("online", () => { if (finishing) submit(true); });
   }
+
+  // --- reloading without a connection ------------------------------------------------------
+  // The service worker keeps a copy of this page and its files, so that a reload while offline
+  // shows the attempt again (with the unsent answers above laid over it).
+  async function keepOfflineCopy() {
+    if (!("serviceWorker" in navigator) || !app.dataset.serviceWorker) return;
+    const controlled = Boolean(navigator.serviceWorker.controller);
+    try {
+      await navigator.serviceWorker.register(app.dataset.serviceWorker);
+      const registration = await navigator.serviceWorker.ready;
+      if (controlled || !registration.active) return;  // the worker saw this page load
+      const files = Array.from(document.querySelectorAll("script[src], link[rel=stylesheet]"),
+        (node) => node.src || node.href);
+      registration.active.postMessage({ keep: [window.location.pathname, ...files] });
+    } catch (e) { /* no worker: reloading offline is not possible, saving still is */ }
+  }
+  async function forgetOfflineCopy() {
+    if (!("serviceWorker" in navigator)) return;
+    try {
+      const registration = await navigator.serviceWorker.getRegistration();
+      if (registration && registration.active) {
+        registration.active.postMessage({ forget: window.location.pathname });
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+  keepOfflineCopy();
 
   render();
   flush();
