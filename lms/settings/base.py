@@ -106,6 +106,8 @@ CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 # Where rate limits read the client's address. Behind a proxy, a header the proxy sets and
 # clients cannot (nginx: `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# While the cache (Redis) is down nothing can be counted: let requests through, do not refuse them.
+RATELIMIT_FAIL_OPEN = True
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 # Days before an assignment's due date when its learner is reminded (two values, far then near).
@@ -129,14 +131,24 @@ ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
 ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds the cache waits for Redis to connect or answer. The cache never fails a request: while
+# Redis is down, reads miss and writes are dropped (logged by the "lms.cache" logger).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "qihang",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "lms.cache"
     # Sessions are read from Redis on every signed-in request (answer saves from the browser
     # included) and written through to the database, so a Redis restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

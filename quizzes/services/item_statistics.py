@@ -205,6 +205,7 @@ def quiz_statistics_schedule(*, quiz_id: int) -> bool:
     """Queue one computation for a burst of submits: the first takes a lock for the delay and
     queues the task to run when it ends, so submits in between are counted by that run."""
     delay = settings.ITEM_STATISTICS_DELAY_SECONDS
+    # With the cache down ``add`` says None: queue nothing, the nightly refresh catches up.
     if not cache.add(LOCK_KEY.format(quiz_id), 1, timeout=delay):
         return False
     from quizzes.tasks import compute_quiz_statistics
