@@ -79,3 +79,34 @@ def cache_down(down_redis_url):
         DJANGO_REDIS_LOGGER="lms.cache",
     ):
         yield
+
+
+@pytest.fixture
+def broker():
+    """Switch Celery to a real broker at ``broker(url)`` (tasks are no longer run in-process);
+    everything is put back afterwards."""
+    from lms.celery import app
+
+    before = app.conf.broker_url, app.conf.task_always_eager
+
+    def _reset_pools():  # kombu keeps one pool per address; the app picks it up again
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def _use(url: str):
+        _reset_pools()
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        return app
+
+    yield _use
+    _reset_pools()
+    app.conf.broker_url, app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def live_broker_url():
+    """The Redis of `scripts/test-services.sh` when there is one, else an in-memory broker."""
+    import os
+
+    return os.environ.get("REDIS_URL") or "memory://"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from institutions.models import RosterImport
 from institutions.services import membership_set
 from lms.mail import email_enqueue
+from lms.queueing import enqueue
 from lms.services import user_create_unclaimed
 
 from .checking import Check, RowPlan, roster_check
@@ -59,7 +60,7 @@ def roster_import_create(*, admin, upload) -> RosterImport:
     cache.set(_progress_key(roster_import.pk), {"done": 0, "total": 0}, PROGRESS_SECONDS)
     from institutions.tasks import check_roster
 
-    transaction.on_commit(lambda: check_roster.delay(roster_import.pk))
+    enqueue(check_roster, roster_import.pk)
     return roster_import
 
 
@@ -133,7 +134,7 @@ def roster_import_apply_request(*, admin, roster_import: RosterImport) -> bool:
     )
     from institutions.tasks import apply_roster
 
-    transaction.on_commit(lambda: apply_roster.delay(roster_import.pk))
+    enqueue(apply_roster, roster_import.pk)
     return True
 
 

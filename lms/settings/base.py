@@ -207,8 +207,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request waits at most about 0.6 s for a broker that is down (three tries); then the task is
+# kept in the database and sent when the broker is back (lms.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Tasks kept while the broker was down (lms.queueing).
+    "send-deferred-tasks": {
+        "task": "lms.tasks.send_deferred_tasks",
+        "schedule": 60.0,
+    },
     # The safety net behind the task queued for each timed attempt's deadline.
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",

@@ -23,6 +23,7 @@ from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Blueprint
 from lms.db import is_postgresql
+from lms.queueing import enqueue
 from quizzes import assembly, scoring
 from quizzes.models import (
     Accommodation,
@@ -352,8 +353,7 @@ def attempt_submit(
         )
         from quizzes.tasks import after_submit
 
-        attempt_id = attempt.pk
-        transaction.on_commit(lambda: after_submit.delay(attempt_id))
+        enqueue(after_submit, attempt.pk)
     attempt_submitted.send(sender=Attempt, attempt=attempt)
     _announce_pass(attempt)
     return attempt

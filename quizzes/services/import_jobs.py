@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from lms.queueing import enqueue
 from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.models import QuestionBank, QuestionImport
 from quizzes.services.import_report import ImportReport
@@ -30,7 +31,7 @@ def question_import_create(*, user, upload, fmt: str | None, bank: QuestionBank)
     )
     question_import.file.save(upload.name, ContentFile(data), save=False)
     question_import.save()
-    transaction.on_commit(lambda: check_question_import.delay(question_import.pk))
+    enqueue(check_question_import, question_import.pk)
     return question_import
 
 
@@ -76,7 +77,7 @@ def question_import_apply_request(*, question_import: QuestionImport) -> Questio
         return locked
     locked.state = QuestionImport.State.APPLYING
     locked.save(update_fields=["state"])
-    transaction.on_commit(lambda: apply_question_import.delay(locked.pk))
+    enqueue(apply_question_import, locked.pk)
     return locked
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lms.queueing import enqueue
 from quizzes import item_statistics as stats
 from quizzes.models import (
     Attempt,
@@ -210,5 +211,5 @@ def quiz_statistics_schedule(*, quiz_id: int) -> bool:
         return False
     from quizzes.tasks import compute_quiz_statistics
 
-    transaction.on_commit(lambda: compute_quiz_statistics.apply_async((quiz_id,), countdown=delay))
+    enqueue(compute_quiz_statistics, quiz_id, countdown=delay)
     return True
