@@ -5,14 +5,9 @@ from celery import shared_task
 from quizzes.services import attempts
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=10)
-def submit_at_deadline(attempt_id: int) -> bool:
-    """Queued with the attempt's deadline (plus grace) as its ETA; harmless if early or repeated."""
-    return attempts.attempt_submit_if_overdue(attempt_id=attempt_id)
-
-
 @shared_task(acks_late=True)
 def submit_overdue_attempts() -> int:
+    """Every 30 s (Celery beat): submit the attempts past their deadline."""
     return attempts.attempts_submit_overdue()
 
 

@@ -222,10 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lms.tasks.send_deferred_tasks",
         "schedule": 60.0,
     },
-    # The safety net behind the task queued for each timed attempt's deadline.
+    # Attempts past their deadline and grace are submitted by this sweep (or by the learner's
+    # next request); there is no task per attempt waiting in the broker for its deadline.
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
     "certificate-expiry-reminders": {
         "task": "certificates.tasks.send_expiry_reminders",
@@ -258,11 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"kind": "annual"},
     },
 }
-# Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and
-# the wrong-answer notebook after each submit), "certificates", "reports" (institution
+# Queues: "celery" (email and light work), "attempts" (the deadline sweep), "analysis" (mastery
+# and the wrong-answer notebook after each submit), "certificates", "reports" (institution
 # statistics, report files, assignments and their reminders). A worker per queue scales each.
 CELERY_TASK_ROUTES = {
-    "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
     "quizzes.tasks.compute_quiz_statistics": {"queue": "analysis"},
@@ -271,8 +271,13 @@ CELERY_TASK_ROUTES = {
     "certificates.tasks.*": {"queue": "certificates"},
     "institutions.reporting.tasks.*": {"queue": "reports"},
 }
-# Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Seconds before Redis hands a task that a worker took but never acknowledged (the worker was
+# killed) to another worker. Longer than any task runs, and longer than any countdown or ETA
+# (ITEM_STATISTICS_DELAY_SECONDS must stay below it): a task waiting for its time longer than
+# this would be handed out again meanwhile, and run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Wagtail
