@@ -202,6 +202,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="启航 Qihang <noreply@q
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task is acknowledged after it ran and handed to another worker when its own dies, so
+# each must be safe to run twice; database and broker outages are retried (lms.taskbase).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
