@@ -47,6 +47,7 @@ def test_a_task_the_broker_refuses_is_kept_and_the_caller_goes_on(
 def test_in_process_tasks_run_at_once_and_nothing_is_kept(
     broker, django_capture_on_commit_callbacks, mailoutbox
 ):
+    broker("memory://").conf.task_always_eager = True  # as without Redis
     with django_capture_on_commit_callbacks(execute=True):
         email_enqueue(subject="S", body="B", to=["a@example.org"])
     assert [m.subject for m in mailoutbox] == ["S"] and not DeferredTask.objects.exists()
