@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.queueing import enqueue
+from lms.taskbase import TRANSIENT_ERRORS
 from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.models import QuestionBank, QuestionImport
 from quizzes.services.import_report import ImportReport
@@ -87,6 +88,8 @@ def question_import_apply(*, import_id: int) -> QuestionImport:
         return question_import
     try:
         report = _run(question_import, dry_run=False)
+    except TRANSIENT_ERRORS:
+        raise  # the database or broker was away: the task runs it again, still APPLYING
     except Exception:
         logger.exception("Question import %s failed", import_id)
         question_import.state = QuestionImport.State.FAILED
