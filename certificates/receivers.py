@@ -2,12 +2,12 @@
 earn a certificate. The work happens in a Celery task queued when the event's transaction
 commits, so issuance follows the event at once and its dates are the event's."""
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
 from certificates.models import CertificateProgramme
 from courses.signals import course_completed
+from lms.queueing import enqueue
 from quizzes.signals import assessment_passed
 
 
@@ -16,9 +16,7 @@ def _queue(user_id: int, programme_ids, moment) -> None:
 
     earned_at = (moment or timezone.now()).isoformat()
     for programme_id in programme_ids:
-        transaction.on_commit(
-            lambda pid=programme_id: issue_if_earned.delay(user_id, pid, earned_at), robust=False
-        )
+        enqueue(issue_if_earned, user_id, programme_id, earned_at)
 
 
 @receiver(course_completed)

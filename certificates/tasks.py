@@ -12,7 +12,7 @@ from certificates.services.issuance import (
 )
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
 def issue_if_earned(user_id: int, programme_id: int, earned_at: str | None = None) -> str | None:
     """Enqueued when a learner completes a course or passes an assessment: issue the
     programme's certificate if earned, dated ``earned_at`` (the event's moment, ISO 8601), then
@@ -36,14 +36,14 @@ def issue_if_earned(user_id: int, programme_id: int, earned_at: str | None = Non
     return current.serial
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_expiry_reminders() -> int:
     from certificates.services.reminders import expiry_reminders_send
 
     return expiry_reminders_send()
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def build_export(export_id: int) -> int:
     from certificates.services.exports import export_build
 

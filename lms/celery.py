@@ -10,7 +10,7 @@ from lms import task_context  # noqa: F401  (connects the request id's signal ha
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
 
-app = Celery("lms")
+app = Celery("lms", task_cls="lms.taskbase:Task")  # retries on database and broker outages
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lms.celery import app as celery_app
+from lms.models import DeferredTask
 
 
 def _check_database() -> dict:
@@ -32,7 +33,8 @@ def _check_broker() -> dict:
         return {"ok": True, "mode": "in-process"}
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    return {"ok": True, "mode": "broker"}
+    # Tasks kept while the broker was down and not sent yet (lms.queueing); 0 once all are.
+    return {"ok": True, "mode": "broker", "deferred": DeferredTask.objects.count()}
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}

@@ -48,3 +48,23 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DeferredTask(models.Model):
+    """A Celery task the broker could not take when it was queued (see ``lms.queueing``); sent
+    again, then deleted, once the broker is back."""
+
+    name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    options = models.JSONField(_("options"), default=dict)  # e.g. {"eta": ISO 8601}
+    created_at = models.DateTimeField(_("deferred"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("failed sends"), default=0)
+
+    class Meta:
+        verbose_name = _("deferred task")
+        verbose_name_plural = _("deferred tasks")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

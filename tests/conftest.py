@@ -43,3 +43,70 @@ def api(db):
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def down_redis_url():
+    """A Redis address on loopback where nothing listens: Redis is down."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def cache_down(down_redis_url):
+    """The cache as production sets it up (django-redis, errors ignored), with Redis down."""
+    from django.test import override_settings
+
+    caches = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": down_redis_url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    with override_settings(
+        CACHES=caches,
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+        DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS=True,
+        DJANGO_REDIS_LOGGER="lms.cache",
+    ):
+        yield
+
+
+@pytest.fixture
+def broker():
+    """Switch Celery to a real broker at ``broker(url)`` (tasks are no longer run in-process);
+    everything is put back afterwards."""
+    from lms.celery import app
+
+    before = app.conf.broker_url, app.conf.task_always_eager
+
+    def _reset_pools():  # kombu keeps one pool per address; the app picks it up again
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    def _use(url: str):
+        _reset_pools()
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        return app
+
+    yield _use
+    _reset_pools()
+    app.conf.broker_url, app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def live_broker_url():
+    """The Redis of `scripts/test-services.sh` when there is one, else an in-memory broker."""
+    import os
+
+    return os.environ.get("REDIS_URL") or "memory://"

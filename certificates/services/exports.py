@@ -5,12 +5,12 @@ import zipfile
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateExport
 from certificates.services.issuance import certificate_documents_ensure
 from institutions.selectors import administered_people
+from lms.queueing import enqueue
 
 
 def certificates_administered_by(admin):
@@ -29,7 +29,7 @@ def export_request(*, admin, certificates) -> CertificateExport:
     export = CertificateExport.objects.create(requested_by=admin, certificate_ids=ids)
     from certificates.tasks import build_export
 
-    transaction.on_commit(lambda: build_export.delay(export.pk))
+    enqueue(build_export, export.pk)
     return export
 
 

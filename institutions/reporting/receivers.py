@@ -2,16 +2,16 @@
 course, an issued certificate or an approved qualification completes the assignments it
 satisfies. The work runs after the event's transaction commits."""
 
-from django.db import transaction
 from django.dispatch import receiver
 
 from certificates.signals import certificate_issued
 from courses.signals import course_completed
 from institutions.signals import membership_saved
+from lms.queueing import enqueue
 
 
 def _queue(task, user_id: int) -> None:
-    transaction.on_commit(lambda: task.delay(user_id=user_id))
+    enqueue(task, user_id=user_id)
 
 
 @receiver(membership_saved)

@@ -6,6 +6,8 @@ import datetime
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
+from lms.queueing import enqueue
+
 from .models import TrainingRequirement
 from .services.reminders import assignment_reminders_send
 from .services.reports import report_build, scheduled_report_send, scheduled_reports_create
@@ -46,7 +48,7 @@ def schedule_reports(kind: str) -> int:
     """Make last month's (or last year's) reports and queue their building and sending."""
     due = scheduled_reports_create(kind)
     for institution_id, period_start in due:
-        send_scheduled_report.delay(institution_id, kind, period_start)
+        enqueue(send_scheduled_report, institution_id, kind, period_start)
     return len(due)
 
 

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_noop
 from institutions.models import RosterImport
 from institutions.services import membership_set
 from lms.mail import email_enqueue
+from lms.queueing import enqueue
 from lms.services import user_create_unclaimed
+from lms.taskbase import TRANSIENT_ERRORS
 
 from .checking import Check, RowPlan, roster_check
 from .reading import RosterFileError, read_roster
@@ -59,7 +61,7 @@ def roster_import_create(*, admin, upload) -> RosterImport:
     cache.set(_progress_key(roster_import.pk), {"done": 0, "total": 0}, PROGRESS_SECONDS)
     from institutions.tasks import check_roster
 
-    transaction.on_commit(lambda: check_roster.delay(roster_import.pk))
+    enqueue(check_roster, roster_import.pk)
     return roster_import
 
 
@@ -98,6 +100,8 @@ def roster_import_check(*, import_id: int) -> RosterImport:
     except RosterFileError as error:
         roster_import.errors = [_file_error(error)]
         roster_import.state = RosterImport.State.INVALID
+    except TRANSIENT_ERRORS:
+        raise  # the database was away: the task checks again, still VALIDATING
     except Exception:
         logger.exception("roster import %s: check failed", roster_import.pk)
         roster_import.state = RosterImport.State.FAILED
@@ -133,7 +137,7 @@ def roster_import_apply_request(*, admin, roster_import: RosterImport) -> bool:
     )
     from institutions.tasks import apply_roster
 
-    transaction.on_commit(lambda: apply_roster.delay(roster_import.pk))
+    enqueue(apply_roster, roster_import.pk)
     return True
 
 
@@ -169,6 +173,8 @@ def roster_import_apply(*, import_id: int) -> RosterImport:
         _record(roster_import, invalid.check)
         roster_import.state = RosterImport.State.INVALID
         roster_import.save()
+    except TRANSIENT_ERRORS:
+        raise  # the database was away: nothing was written, the task applies it again
     except Exception:
         logger.exception("roster import %s: apply failed", roster_import.pk)
         RosterImport.objects.filter(pk=roster_import.pk).update(state=RosterImport.State.FAILED)

@@ -118,6 +118,8 @@ CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
 # Where rate limits read the client's address. Behind a proxy, a header the proxy sets and
 # clients cannot (nginx: `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# While the cache (Redis) is down nothing can be counted: let requests through, do not refuse them.
+RATELIMIT_FAIL_OPEN = True
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 # Days before an assignment's due date when its learner is reminded (two values, far then near).
@@ -141,14 +143,24 @@ ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=20_000)
 ROSTER_MAX_UNPACKED_BYTES = env.int("ROSTER_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
 
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds the cache waits for Redis to connect or answer. The cache never fails a request: while
+# Redis is down, reads miss and writes are dropped (logged by the "lms.cache" logger).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "qihang",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "lms.cache"
     # Sessions are read from Redis on every signed-in request (answer saves from the browser
     # included) and written through to the database, so a Redis restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -202,17 +214,33 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="启航 Qihang <noreply@q
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# Every task is acknowledged after it ran and handed to another worker when its own dies, so
+# each must be safe to run twice; database and broker outages are retried (lms.taskbase).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request waits at most about 0.6 s for a broker that is down (three tries); then the task is
+# kept in the database and sent when the broker is back (lms.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    # The safety net behind the task queued for each timed attempt's deadline.
+    # Tasks kept while the broker was down (lms.queueing).
+    "send-deferred-tasks": {
+        "task": "lms.tasks.send_deferred_tasks",
+        "schedule": 60.0,
+    },
+    # Attempts past their deadline and grace are submitted by this sweep (or by the learner's
+    # next request); there is no task per attempt waiting in the broker for its deadline.
     "submit-overdue-attempts": {
         "task": "quizzes.tasks.submit_overdue_attempts",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
     "certificate-expiry-reminders": {
         "task": "certificates.tasks.send_expiry_reminders",
@@ -245,11 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"kind": "annual"},
     },
 }
-# Queues: "celery" (email and light work), "attempts" (deadline submits), "analysis" (mastery and
-# the wrong-answer notebook after each submit), "certificates", "reports" (institution
+# Queues: "celery" (email and light work), "attempts" (the deadline sweep), "analysis" (mastery
+# and the wrong-answer notebook after each submit), "certificates", "reports" (institution
 # statistics, report files, assignments and their reminders). A worker per queue scales each.
 CELERY_TASK_ROUTES = {
-    "quizzes.tasks.submit_at_deadline": {"queue": "attempts"},
     "quizzes.tasks.submit_overdue_attempts": {"queue": "attempts"},
     "quizzes.tasks.after_submit": {"queue": "analysis"},
     "quizzes.tasks.compute_quiz_statistics": {"queue": "analysis"},
@@ -258,8 +285,13 @@ CELERY_TASK_ROUTES = {
     "certificates.tasks.*": {"queue": "certificates"},
     "institutions.reporting.tasks.*": {"queue": "reports"},
 }
-# Tasks with an ETA (an attempt's deadline) wait in Redis longer than the default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Seconds before Redis hands a task that a worker took but never acknowledged (the worker was
+# killed) to another worker. Longer than any task runs, and longer than any countdown or ETA
+# (ITEM_STATISTICS_DELAY_SECONDS must stay below it): a task waiting for its time longer than
+# this would be handed out again meanwhile, and run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Wagtail

@@ -23,6 +23,7 @@ from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Blueprint
 from lms.db import is_postgresql
+from lms.queueing import enqueue
 from quizzes import assembly, scoring
 from quizzes.models import (
     Accommodation,
@@ -60,6 +61,10 @@ class SaveResult:
 
 
 MAX_TEXT_ANSWER = 20_000  # characters per part of a written answer
+
+
+# How many overdue attempts the sweeper reads at a time.
+SWEEP_BATCH = 100
 
 
 def _grace() -> datetime.timedelta:
@@ -149,13 +154,8 @@ def attempt_start(
     except IntegrityError:
         # A simultaneous start of the same quiz won; resume that attempt.
         return Attempt.objects.get(quiz=quiz, user=user, state=AttemptState.IN_PROGRESS), False
-    if deadline is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
-        # In-process tasks cannot wait for a deadline; there the next request submits instead.
-        from quizzes.tasks import submit_at_deadline
-
-        transaction.on_commit(
-            lambda: submit_at_deadline.apply_async((attempt.pk,), eta=deadline + _grace())
-        )
+    # Past its deadline the attempt is submitted by the sweeper (``attempts_submit_overdue``,
+    # Celery beat) or by the learner's next request, whichever comes first.
     return attempt, True
 
 
@@ -330,10 +330,23 @@ def attempt_submit(
 ) -> Attempt:
     """Submit and grade an attempt. Submitting again returns the same result."""
     now = now or timezone.now()
+    attempt, closed = _attempt_close(attempt_id=attempt.pk, reason=reason, now=now)
+    if closed:
+        _announce_submit(attempt)
+    return attempt
+
+
+def _attempt_close(
+    *, attempt_id: int, reason: str, now: datetime.datetime, skip_locked: bool = False
+) -> tuple[Attempt | None, bool]:
+    """Grade and close the attempt in one transaction, holding its row (not its quiz's). Says
+    whether this call closed it; with ``skip_locked``, an attempt someone else holds is None."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
-        if attempt.state == AttemptState.SUBMITTED:
-            return attempt
+        rows = Attempt.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+        rows = rows.select_related("quiz")
+        attempt = rows.filter(pk=attempt_id).first() if skip_locked else rows.get(pk=attempt_id)
+        if attempt is None or attempt.state == AttemptState.SUBMITTED:
+            return attempt, False
         responses = list(attempt.responses.select_related("version"))
         for response in responses:
             if response.points is None and response.version.type in CHOICE_TYPES:
@@ -352,11 +365,13 @@ def attempt_submit(
         )
         from quizzes.tasks import after_submit
 
-        attempt_id = attempt.pk
-        transaction.on_commit(lambda: after_submit.delay(attempt_id))
+        enqueue(after_submit, attempt.pk)
+    return attempt, True
+
+
+def _announce_submit(attempt: Attempt) -> None:
     attempt_submitted.send(sender=Attempt, attempt=attempt)
     _announce_pass(attempt)
-    return attempt
 
 
 def _is_module_assessment(quiz: Quiz) -> bool:
@@ -391,26 +406,27 @@ def attempt_for(*, user, attempt_id: int, now: datetime.datetime | None = None) 
     return attempt
 
 
-def attempt_submit_if_overdue(*, attempt_id: int, now: datetime.datetime | None = None) -> bool:
-    """Submit the attempt if it is open and past its deadline and grace; say whether it was."""
-    now = now or timezone.now()
-    attempt = Attempt.objects.filter(pk=attempt_id, state=AttemptState.IN_PROGRESS).first()
-    if attempt is None or not attempt_is_overdue(attempt, now):
-        return False
-    attempt_submit(attempt=attempt, reason=SubmitReason.DEADLINE, now=now)
-    return True
-
-
-def attempts_submit_overdue(*, now: datetime.datetime | None = None) -> int:
-    """Submit every open attempt past its deadline and grace (the sweeper's safety net)."""
+def attempts_submit_overdue(
+    *, now: datetime.datetime | None = None, batch: int = SWEEP_BATCH
+) -> int:
+    """Submit every open attempt past its deadline and grace: the one mechanism behind the
+    deadline besides the learner's next request (Celery beat, every 30 s). Each attempt is
+    submitted in its own transaction; one that a request or another sweeper holds is skipped
+    (SKIP LOCKED), so nobody waits and nothing is submitted twice. Says how many it submitted."""
     now = now or timezone.now()
     overdue = Attempt.objects.filter(
         state=AttemptState.IN_PROGRESS, deadline__lt=now - _grace()
-    ).only("pk")
-    count = 0
-    for attempt in overdue:
-        attempt_submit(attempt=attempt, reason=SubmitReason.DEADLINE, now=now)
-        count += 1
+    ).order_by("pk")
+    count, after = 0, 0
+    while ids := list(overdue.filter(pk__gt=after).values_list("pk", flat=True)[:batch]):
+        for attempt_id in ids:
+            attempt, closed = _attempt_close(
+                attempt_id=attempt_id, reason=SubmitReason.DEADLINE, now=now, skip_locked=True
+            )
+            if closed:
+                _announce_submit(attempt)
+                count += 1
+        after = ids[-1]
     return count
 
 

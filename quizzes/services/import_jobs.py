@@ -7,6 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from lms.queueing import enqueue
+from lms.taskbase import TRANSIENT_ERRORS
 from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.models import QuestionBank, QuestionImport
 from quizzes.services.import_report import ImportReport
@@ -30,7 +32,7 @@ def question_import_create(*, user, upload, fmt: str | None, bank: QuestionBank)
     )
     question_import.file.save(upload.name, ContentFile(data), save=False)
     question_import.save()
-    transaction.on_commit(lambda: check_question_import.delay(question_import.pk))
+    enqueue(check_question_import, question_import.pk)
     return question_import
 
 
@@ -76,7 +78,7 @@ def question_import_apply_request(*, question_import: QuestionImport) -> Questio
         return locked
     locked.state = QuestionImport.State.APPLYING
     locked.save(update_fields=["state"])
-    transaction.on_commit(lambda: apply_question_import.delay(locked.pk))
+    enqueue(apply_question_import, locked.pk)
     return locked
 
 
@@ -86,6 +88,8 @@ def question_import_apply(*, import_id: int) -> QuestionImport:
         return question_import
     try:
         report = _run(question_import, dry_run=False)
+    except TRANSIENT_ERRORS:
+        raise  # the database or broker was away: the task runs it again, still APPLYING
     except Exception:
         logger.exception("Question import %s failed", import_id)
         question_import.state = QuestionImport.State.FAILED

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lms.db_router import reports_database
+from lms.queueing import enqueue
 from quizzes import item_statistics as stats
 from quizzes.models import (
     Attempt,
@@ -216,9 +217,10 @@ def quiz_statistics_schedule(*, quiz_id: int) -> bool:
     """Queue one computation for a burst of submits: the first takes a lock for the delay and
     queues the task to run when it ends, so submits in between are counted by that run."""
     delay = settings.ITEM_STATISTICS_DELAY_SECONDS
+    # With the cache down ``add`` says None: queue nothing, the nightly refresh catches up.
     if not cache.add(LOCK_KEY.format(quiz_id), 1, timeout=delay):
         return False
     from quizzes.tasks import compute_quiz_statistics
 
-    transaction.on_commit(lambda: compute_quiz_statistics.apply_async((quiz_id,), countdown=delay))
+    enqueue(compute_quiz_statistics, quiz_id, countdown=delay)
     return True

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lms.notices import language_of, notice_send
+from lms.queueing import enqueue
 from quizzes import scoring
 from quizzes.models import Attempt, AttemptState, QuestionVersion, Regrade, Response
 from quizzes.models.bank import CHOICE_TYPES
@@ -77,8 +78,7 @@ def regrade_schedule(*, version: QuestionVersion | None, by=None) -> int:
     if count:
         from quizzes.tasks import regrade_with_corrected_key
 
-        version_id, by_id = version.pk, getattr(by, "pk", None)
-        transaction.on_commit(lambda: regrade_with_corrected_key.delay(version_id, by_id))
+        enqueue(regrade_with_corrected_key, version.pk, getattr(by, "pk", None))
     return count
 
 

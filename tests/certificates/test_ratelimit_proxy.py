@@ -24,3 +24,9 @@ def test_the_verify_api_is_rate_limited_too(api, db):
         for _ in range(3)
     ]
     assert codes == [400, 400, 429]
+
+
+@override_settings(CERTIFICATE_VERIFY_RATE="2/m")
+def test_rate_limits_let_requests_through_while_the_cache_is_down(cache_down, client, db):
+    codes = [client.get("/certificates/verify/unknown-code/").status_code for _ in range(4)]
+    assert codes == [404, 404, 404, 404]  # not limited (and not a server error)

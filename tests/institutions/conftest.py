@@ -97,7 +97,9 @@ def outbox(monkeypatch):
     from lms.tasks import send_email_task
 
     sent = []
-    monkeypatch.setattr(send_email_task, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(
+        send_email_task, "apply_async", lambda args, kwargs=None, **options: sent.append(args)
+    )
     return sent
 
 

@@ -395,3 +395,25 @@ def test_someone_imported_whose_invitation_expired_can_ask_for_a_new_link(db):
     form = QueuedPasswordResetForm()
     assert list(form.get_users("new.person@example.com")) == [imported]
     assert list(form.get_users("gone@example.com")) == [] and inactive.pk
+
+
+def test_a_database_outage_while_applying_leaves_the_roster_to_be_applied_again(
+    admin, tree, check_file, apply_import, monkeypatch
+):
+    from django.db import OperationalError
+
+    from institutions.roster import services
+
+    roster_import = check_file(admin, xlsx(ROWS))
+    real_write = services._write
+
+    def away(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(services, "_write", away)
+    with pytest.raises(OperationalError):
+        apply_import(admin, roster_import)
+    roster_import.refresh_from_db()
+    assert roster_import.state == RosterImport.State.APPLYING  # not failed: the retry applies it
+    monkeypatch.setattr(services, "_write", real_write)
+    assert roster_import_apply(import_id=roster_import.pk).state == RosterImport.State.APPLIED

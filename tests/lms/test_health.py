@@ -33,3 +33,16 @@ def test_healthz_rejects_post(client):
 
 def test_every_check_is_reported():
     assert set(health.CHECKS) == {"database", "cache", "broker"}
+
+
+@pytest.mark.django_db
+def test_the_broker_check_counts_the_tasks_still_deferred(
+    client, settings, broker, live_broker_url
+):
+    from lms.models import DeferredTask
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    broker(live_broker_url)
+    DeferredTask.objects.create(name="lms.tasks.send_deferred_tasks")
+    check = client.get("/healthz").json()["checks"]["broker"]
+    assert (check["ok"], check["mode"], check["deferred"]) == (True, "broker", 1)

@@ -339,3 +339,26 @@ def test_reimporting_does_not_bring_back_a_retired_question(bank):
     report = run(data, "bank.gift", bank)
     assert report.counts["create"] == 0
     assert set(Question.objects.values_list("status", flat=True)) == {"retired"}
+
+
+def test_a_database_outage_while_applying_leaves_the_import_to_be_applied_again(
+    bank, trainer, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import OperationalError
+
+    from quizzes.services import import_jobs
+
+    upload = SimpleUploadedFile("bank.gift", GIFT.encode())
+    job = import_jobs.question_import_create(user=trainer, upload=upload, fmt="gift", bank=bank)
+    job.state = "applying"
+    job.save()
+
+    def away(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(import_jobs, "_run", away)
+    with pytest.raises(OperationalError):
+        import_jobs.question_import_apply(import_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == "applying"  # the task's retry applies it, not a failed import

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from certificates.services.rendering import html_to_pdf
 from institutions.models import Institution
 from lms.db_router import reports_database
+from lms.queueing import enqueue
 from lms.roles import Role
 
 from .. import charts
@@ -219,14 +220,10 @@ def report_request(*, actor, institution: Institution, period: Period, fmt: str)
         requested_by=actor,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    transaction.on_commit(lambda: _queue_build(report.pk))
-    return report
-
-
-def _queue_build(report_id: int) -> None:
     from ..tasks import build_report
 
-    build_report.delay(report_id)
+    enqueue(build_report, report.pk)
+    return report
 
 
 def report_build(report_id: int) -> Report | None:

@@ -15,6 +15,7 @@ from certificates.models import Certificate
 from courses.models import Enrollment
 from institutions.models import Membership, StaffCategory
 from institutions.selectors import administered_institutions
+from lms.queueing import enqueue
 
 from ..models import (
     Assignment,
@@ -70,16 +71,12 @@ def requirement_save(*, actor, requirement: TrainingRequirement) -> TrainingRequ
         requirement.qualification_kinds = []
     if requirement.pk is None:
         requirement.created_by = actor
-    with transaction.atomic():
-        requirement.save()
-        transaction.on_commit(lambda: _queue_generation(requirement.pk))
-    return requirement
-
-
-def _queue_generation(requirement_id: int) -> None:
     from ..tasks import generate_assignments
 
-    generate_assignments.delay(requirement_id=requirement_id)
+    with transaction.atomic():
+        requirement.save()
+        enqueue(generate_assignments, requirement_id=requirement.pk)
+    return requirement
 
 
 def audience(requirement: TrainingRequirement):
