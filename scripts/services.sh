@@ -106,7 +106,8 @@ start_celery() {
   cd "$here"
   if ! alive "$state/run/worker.pid"; then
     rm -f "$state/run/worker.pid"
-    "$venv/bin/celery" -A lms worker --detach --loglevel=INFO --concurrency=2 \
+    # Background work yields the cores to requests on a shared machine (nice 10).
+    nice -n 10 "$venv/bin/celery" -A lms worker --detach --loglevel=INFO --concurrency=2 \
       --queues=celery,attempts,analysis,certificates,reports --max-memory-per-child=600000 \
       --pidfile="$state/run/worker.pid" --logfile="$state/log/worker.log"
   fi

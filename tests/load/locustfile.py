@@ -33,7 +33,7 @@ SETTINGS = {
 }
 PEOPLE = json.loads(open(os.environ["LOAD_USERS_FILE"], encoding="utf-8").read())  # noqa: SIM115
 QUEUE = list(PEOPLE["usernames"])
-LEDGER = {"candidates": [], "failures": [], "started": time.time()}
+LEDGER = {"candidates": [], "failures": [], "saves": [], "started": time.time()}
 DATA = re.compile(r'<script id="attempt-data" type="application/json">(.*?)</script>', re.S)
 RETRYABLE = {0, 429, 500, 502, 503, 504}  # no answer, overloaded or down: try again
 
@@ -163,6 +163,13 @@ def _pick(question):
     if question["type"] == "multiple_choice":
         return sorted(random.sample(ids, 2))
     return [random.choice(ids)]
+
+
+@events.request.add_listener
+def _time_saves(request_type, name, response_time, exception, **_kwargs):
+    """Each answer save's moment and time taken: the report shows how they change over the run."""
+    if name == "answer save" and exception is None:
+        LEDGER["saves"].append([round(time.time(), 2), round(response_time, 1)])
 
 
 @events.init.add_listener

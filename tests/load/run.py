@@ -101,6 +101,7 @@ def summary(ledger: dict, audit: dict, faults: list[dict] | None) -> dict:
     windows = [(f["started"], f["recovered"] + 15) for f in faults or []]
     outside = [f for f in ledger["failures"] if not any(a <= f[0] <= b for a, b in windows)]
     save = stats.get("answer save", {})
+    timeline = save_timeline(ledger["saves"], ledger["started"])
     return {
         "requests": total.get("requests", 0),
         "errors": total.get("failures", 0),
@@ -112,9 +113,29 @@ def summary(ledger: dict, audit: dict, faults: list[dict] | None) -> dict:
         "answer_save_p99_ms": save.get("p99_ms"),
         **audit,
         "endpoints": {name: value for name, value in stats.items() if name != "Aggregated"},
+        "answer_save_by_30s": timeline,
         "faults": faults or [],
         "errors_by_kind": _count(f"{f[1]}: {f[2]}" for f in ledger["failures"]),
     }
+
+
+def save_timeline(saves: list, started: float, window: int = 30) -> list[dict]:
+    """Answer saves per ``window`` seconds of the run: how many, and their p50 and p95."""
+    buckets: dict[int, list[float]] = {}
+    for moment, ms in saves:
+        buckets.setdefault(int((moment - started) // window), []).append(ms)
+    rows = []
+    for index in sorted(buckets):
+        times = sorted(buckets[index])
+        rows.append(
+            {
+                "from_s": index * window,
+                "saves": len(times),
+                "p50_ms": times[len(times) // 2],
+                "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
+            }
+        )
+    return rows
 
 
 def _count(items) -> dict:
@@ -160,6 +181,13 @@ def markdown(result: dict, args) -> str:
     ):
         if key in result:
             lines.append(f"| {key} | {result[key]} |")
+    lines += [
+        "",
+        "| answer saves from second | saves | p50 ms | p95 ms |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["answer_save_by_30s"]:
+        lines.append(f"| {row['from_s']} | {row['saves']} | {row['p50_ms']} | {row['p95_ms']} |")
     for fault in result["faults"]:
         lines.append("")
         lines.append(
