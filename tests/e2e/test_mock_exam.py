@@ -54,3 +54,31 @@ def test_practice_explains_each_answer_and_offers_a_similar_question(page, demo)
     new = Attempt.objects.filter(user__username="candidate").order_by("-pk").first()
     assert new.quiz.title.startswith("考点练习")
     assert new.quiz.knowledge_points.count() == 1
+
+
+def test_a_save_the_server_cannot_take_is_shown_unsaved_and_sent_again(page, demo):
+    """The server answers 503 (restarting, overloaded): the page says the answer is not yet
+    saved, keeps it, and sends it again until the server takes it."""
+    log_in(page, demo)
+    quiz = Quiz.objects.get(kind="mock_exam", subject__code="J-CA")
+    page.goto(f"{demo}/quizzes/")
+    page.click(f"button[data-quiz='{quiz.pk}']")
+    page.wait_for_selector("#question .option")
+    attempt = Attempt.objects.get(user__username="candidate", quiz=quiz)
+    refused = []
+
+    def unavailable(route):
+        refused.append(route.request.url)
+        route.fulfill(status=503, body="Service Unavailable")
+
+    page.route("**/api/v1/attempts/*/responses/*/", unavailable)
+    choose_option(page, 1, 2)
+    page.wait_for_selector("#save-state[data-state=retrying]")
+    page.snap("not-yet-saved")
+    assert "尚未保存" in page.inner_text("#save-state")
+    assert refused and not saved_answers(attempt)
+
+    page.unroute("**/api/v1/attempts/*/responses/*/")  # the server is back
+    page.wait_for_selector("#save-state[data-state=saved]", timeout=20_000)
+    shown = attempt.responses.get(position=1).option_order
+    assert saved_answers(attempt) == {1: [shown[2]]}

@@ -83,7 +83,11 @@
         if (body.review) { q.review = body.review; if (questions[current] === q) render(); }
       }
     } catch (e) {
-      setState("offline", text.offline);
+      // fetch() itself fails without a connection; an error status means the server is there
+      // but could not take the answer now (restarting, overloaded). Either way it is kept here
+      // and sent again: on "online" and every few seconds.
+      if (e instanceof TypeError) setState("offline", text.offline);
+      else setState("retrying", text.retrying);
       inFlight = false;
       return;
     }
