@@ -110,3 +110,16 @@ def live_broker_url():
     import os
 
     return os.environ.get("REDIS_URL") or "memory://"
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in the test's own process and transaction. Under ``make test`` they
+    would go to the real worker, which cannot see a test's uncommitted data; the worker's own
+    path is covered by tests marked ``worker`` and by the browser tests."""
+    from lms.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -217,8 +217,7 @@ def test_the_celery_worker_logs_with_django_logging():
 # -- Celery ---------------------------------------------------------------------------------
 
 
-def test_a_task_run_in_process_keeps_the_request_id(context_caplog):
-    assert celery_app.conf.task_always_eager
+def test_a_task_run_in_process_keeps_the_request_id(eager_tasks, context_caplog):
     token = request_id.bind("req-eager-0123456789")
     try:
         result = log_and_queue_child.delay()
@@ -236,13 +235,16 @@ def test_a_task_run_in_process_keeps_the_request_id(context_caplog):
 @pytest.fixture
 def through_a_broker():
     """Queue tasks as production does (a message on a broker), on kombu's in-memory transport."""
+    before = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    with kombu.Connection("memory://") as connection:
-        queue = connection.SimpleQueue(TEST_QUEUE)
-        yield connection, queue
-        queue.clear()
-        queue.close()
-    celery_app.conf.task_always_eager = True
+    try:
+        with kombu.Connection("memory://") as connection:
+            queue = connection.SimpleQueue(TEST_QUEUE)
+            yield connection, queue
+            queue.clear()
+            queue.close()
+    finally:
+        celery_app.conf.task_always_eager = before
 
 
 def _run_as_worker(message):

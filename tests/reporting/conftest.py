@@ -17,19 +17,6 @@ def _english_messages():
 
 
 @pytest.fixture
-def eager_tasks():
-    """Celery tasks run in the test's own process and transaction. Under ``make test`` they
-    would go to the real worker, which cannot see a test's uncommitted data; the worker's own
-    path is covered by tests marked ``worker`` and by the browser tests."""
-    from lms.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-@pytest.fixture
 def city(db):
     root = institution_create(name="江城市", name_en="Jiangcheng", code="t-city", kind="city")
     a = institution_create(
