@@ -44,9 +44,14 @@ class Candidate(HttpUser):
     def on_start(self):
         if not QUEUE:
             raise StopUser
-        self.record = {"username": QUEUE.pop(0), "attempt": None, "sent": {}, "acked": {}}
-        self.record["submitted"] = False
-        self.record["retries"] = 0
+        self.record = {
+            "username": QUEUE.pop(0),
+            "attempt": None,
+            "sent": {},  # position -> {seq: answer}
+            "acked": {},  # position -> the highest acknowledged seq
+            "submitted": False,
+            "retries": 0,
+        }
         LEDGER["candidates"].append(self.record)
         self.seq = 0
 

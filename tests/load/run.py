@@ -11,6 +11,7 @@ Stops the stack it started at the end (``--keep`` leaves it running).
 """
 
 import argparse
+import datetime
 import json
 import os
 import shlex
@@ -99,10 +100,8 @@ def wait_for_queues(env: dict, seconds: int = 300) -> tuple[int, int]:
 
 
 def _eta(message: dict) -> float | None:
-    from datetime import datetime
-
     eta = message.get("headers", {}).get("eta")
-    return datetime.fromisoformat(eta).timestamp() if eta else None
+    return datetime.datetime.fromisoformat(eta).timestamp() if eta else None
 
 
 def summary(ledger: dict, audit: dict, faults: list[dict] | None) -> dict:
