@@ -20,3 +20,14 @@ def choose_option(page, position, option_index):
 def saved_answers(attempt):
     """The answers the server holds for ``attempt``, by position."""
     return {r.position: r.answer for r in attempt.responses.all() if r.answer}
+
+
+def start_mock_exam(page, base, subject_code, username="candidate"):
+    """From the quiz list, start the mock exam of ``subject_code``; its attempt."""
+    from quizzes.models import Attempt, Quiz
+
+    quiz = Quiz.objects.get(kind="mock_exam", subject__code=subject_code)
+    page.goto(f"{base}/quizzes/")
+    page.click(f"button[data-quiz='{quiz.pk}']")
+    page.wait_for_selector("#question .option")
+    return Attempt.objects.get(user__username=username, quiz=quiz)

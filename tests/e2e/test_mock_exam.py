@@ -9,18 +9,14 @@ import pytest
 from django.utils import timezone
 
 from quizzes.models import Attempt, Quiz
-from tests.e2e.browser import choose_option, log_in, saved_answers
+from tests.e2e.browser import choose_option, log_in, saved_answers, start_mock_exam
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 
 def test_time_running_out_submits_what_was_answered(page, demo):
     log_in(page, demo)
-    quiz = Quiz.objects.get(kind="mock_exam", subject__code="J-PR")
-    page.goto(f"{demo}/quizzes/")
-    page.click(f"button[data-quiz='{quiz.pk}']")
-    page.wait_for_selector("#question .option")
-    attempt = Attempt.objects.get(user__username="candidate", quiz=quiz)
+    attempt = start_mock_exam(page, demo, "J-PR")
     choose_option(page, 1, 0)
     page.wait_for_selector("#save-state[data-state=saved]")
     # Bring the deadline close and reload, as if the candidate had been writing for two hours.
@@ -60,11 +56,7 @@ def test_a_save_the_server_cannot_take_is_shown_unsaved_and_sent_again(page, dem
     """The server answers 503 (restarting, overloaded): the page says the answer is not yet
     saved, keeps it, and sends it again until the server takes it."""
     log_in(page, demo)
-    quiz = Quiz.objects.get(kind="mock_exam", subject__code="J-CA")
-    page.goto(f"{demo}/quizzes/")
-    page.click(f"button[data-quiz='{quiz.pk}']")
-    page.wait_for_selector("#question .option")
-    attempt = Attempt.objects.get(user__username="candidate", quiz=quiz)
+    attempt = start_mock_exam(page, demo, "J-CA")
     refused = []
 
     def unavailable(route):
