@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from celery.signals import worker_ready
+from django.conf import settings
 
 from lms import mail, queueing
 
@@ -20,4 +21,5 @@ def send_deferred_tasks() -> int:
 @worker_ready.connect
 def _send_deferred_when_ready(sender, **kwargs) -> None:
     # Queued, not run here: the worker's main process keeps no database connection.
-    send_deferred_tasks.delay()
+    if settings.DEFERRED_TASKS_AT_WORKER_START:
+        send_deferred_tasks.delay()

@@ -238,6 +238,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.5,
     "interval_max": 0.5,
 }
+# A starting worker also sends the tasks kept while the broker was down.
+DEFERRED_TASKS_AT_WORKER_START = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Tasks kept while the broker was down (lms.queueing).

@@ -11,6 +11,8 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="qihan
 # The reports replica is the test database itself; reads go there only where a test installs
 # lms.db_router.ReportsRouter (tests/lms/test_db_router.py) or REPORTS_DATABASE_URL is set.
 DATABASES.setdefault("reports", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+# The worker of `make test` starts before pytest has created the test database.
+DEFERRED_TASKS_AT_WORKER_START = False
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
