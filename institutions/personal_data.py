@@ -37,6 +37,7 @@ __all__ = [
     "may_see_contact",
 ]
 
+
 def may_see_contact(viewer, person) -> bool:
     """Whether ``viewer`` sees ``person``'s phone and email in full on the person's record page.
     Lists and exports never do (see the table above)."""

@@ -48,5 +48,3 @@ def mask_login(username: str) -> str:
 def list_name(real_name: str, username: str) -> str:
     """How lists and exports name a person: the real name, else the masked username."""
     return real_name or mask_login(username)
-
-
