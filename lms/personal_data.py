@@ -38,8 +38,9 @@ def mask_email(email: str) -> str:
 def mask_login(username: str) -> str:
     """A username that is a phone or an email, masked; any other username as it is."""
     username = username or ""
-    if MOBILE.match(username.split("-")[0]):
-        return mask_phone(username)
+    phone, dash, suffix = username.partition("-")  # "13812345678-2": a second account
+    if MOBILE.match(phone):
+        return mask_phone(phone) + dash + suffix
     if "@" in username:
         return mask_email(username)
     return username
