@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from institutions.forms import RosterUploadForm
 from institutions.models import RosterImport
 from institutions.personal_data import mask_login
-from institutions.roster.checking import MOBILE
+from institutions.roster.checking import MOBILE, NAMES_NOBODY
 from institutions.roster.columns import COLUMNS
 from institutions.roster.services import (
     roster_import_apply_request,
@@ -53,11 +53,14 @@ def _own_import(request, import_id: int) -> RosterImport:
     return get_object_or_404(RosterImport, pk=import_id, uploaded_by=request.user)
 
 
-def _masked(params: dict) -> dict:
-    """A phone or email that is well formed names a real person: it is masked. A malformed one is
-    shown as typed, so that the admin can find and correct it."""
+def _masked(error: dict) -> dict:
+    """A phone or email in an error names a real person and is masked; one that names nobody
+    (malformed, or not found) is shown as typed, so that the admin can correct it."""
+    params = error.get("params", {})
     value = params.get("value")
-    if isinstance(value, str) and (MOBILE.match(value) or EMAIL.match(value)):
+    if error["message"] in NAMES_NOBODY or not isinstance(value, str):
+        return params
+    if MOBILE.match(value) or EMAIL.match(value):
         return {**params, "value": mask_login(value)}
     return params
 
@@ -68,7 +71,7 @@ def error_lines(roster_import: RosterImport) -> list[dict]:
         {
             "row": error["row"],
             "column": error["column"],
-            "text": _(error["message"]) % _masked(error.get("params", {})),
+            "text": _(error["message"]) % _masked(error),
         }
         for error in roster_import.errors
     ]

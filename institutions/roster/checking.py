@@ -40,6 +40,11 @@ CHUNK = 500
 NOT_MOBILE = gettext_noop(
     "“%(value)s” is not a mainland mobile number (11 digits starting with 1)."
 )
+NOT_EMAIL = gettext_noop("“%(value)s” is not an email address.")
+NO_SUPERVISOR = gettext_noop("No one with phone %(value)s is in this file or in your institutions.")
+# Errors whose value names nobody on Qihang: shown as typed, so that it can be corrected. Every
+# other phone or email in an error names a real person and is masked on the page.
+NAMES_NOBODY = frozenset({NOT_MOBILE, NOT_EMAIL, NO_SUPERVISOR})
 
 Progress = Callable[[int, int], None]
 
@@ -202,9 +207,7 @@ def _parse(number: int, cells: list, positions: dict[str, int], institutions, ch
         check.error(
             number,
             "phone",
-            gettext_noop(
-                "“%(value)s” is not a mainland mobile number (11 digits starting with 1)."
-            ),
+            NOT_MOBILE,
             value=plan.phone,
         )
         plan.phone = ""
@@ -216,7 +219,7 @@ def _parse(number: int, cells: list, positions: dict[str, int], institutions, ch
             check.error(
                 number,
                 "email",
-                gettext_noop("“%(value)s” is not an email address."),
+                NOT_EMAIL,
                 value=plan.email,
             )
             plan.email = ""
@@ -455,9 +458,7 @@ def _supervisors(plans: list[RowPlan], institutions, check: Check) -> None:
             check.error(
                 plan.row,
                 "supervisor_phone",
-                gettext_noop(
-                    "No one with phone %(value)s is in this file or in your institutions."
-                ),
+                NO_SUPERVISOR,
                 value=plan.supervisor_phone,
             )
         elif len(found) > 1:
