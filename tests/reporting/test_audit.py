@@ -38,6 +38,9 @@ def test_only_city_admins_read_the_log(city, admins, client, city_admin_user):
         assert client.get(URL).status_code == 403
     client.force_login(city_admin_user)
     assert client.get(URL).status_code == 200
+    assert f'href="{URL}"' in client.get("/notices/").content.decode()  # in the menu
+    client.force_login(admins["a"])
+    assert f'href="{URL}"' not in client.get("/notices/").content.decode()
 
 
 def test_events_are_listed_newest_first_and_filtered(city, admins, client, city_admin_user):
