@@ -17,6 +17,8 @@ from certificates.services.hours import (
     registration_set,
 )
 from institutions.selectors import administered_people, is_administrator, may_see_records_of
+from lms.audit import audit_record
+from lms.models import AuditAction
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -105,4 +107,11 @@ def evidence(request, entry_id: int):
     entry = get_object_or_404(HoursEntry.objects.select_related("user"), pk=entry_id)
     if not entry.evidence or not may_see_records_of(request.user, entry.user):
         raise Http404
+    if request.user.pk != entry.user_id:
+        audit_record(
+            action=AuditAction.EVIDENCE_VIEWED,
+            request=request,
+            subject=entry.user,
+            detail={"hours_entry": entry.pk},
+        )
     return FileResponse(entry.evidence.open("rb"), as_attachment=True)

@@ -20,6 +20,8 @@ from certificates.models import CertificateExport, CertificateProgramme
 from certificates.services.exports import certificates_administered_by, export_request
 from certificates.services.issuance import certificate_issue_by_admin, certificate_revoke
 from institutions.selectors import administered_people, is_administrator
+from lms.audit import audit_record
+from lms.models import AuditAction
 
 STATES = [
     ("", gettext_lazy("Any state")),
@@ -149,6 +151,11 @@ def export_download(request, export_id: int):
     export = get_object_or_404(CertificateExport, pk=export_id, requested_by=request.user)
     if export.state != CertificateExport.State.READY:
         raise Http404
+    audit_record(
+        action=AuditAction.EXPORT_DOWNLOADED,
+        request=request,
+        detail={"export": export.pk, "certificates": len(export.certificate_ids)},
+    )
     return FileResponse(
         export.file.open("rb"), as_attachment=True, filename=f"certificates-{export.pk}.zip"
     )

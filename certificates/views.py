@@ -18,6 +18,8 @@ from certificates.services.issuance import certificate_documents_ensure
 from certificates.services.rendering import template_preview_pdf
 from certificates.services.transcript import transcript_pdf
 from institutions.selectors import administers, may_see_records_of
+from lms.audit import audit_record
+from lms.models import AuditAction
 
 
 @never_cache
@@ -92,6 +94,12 @@ def transcript_of(request, user_id: int):
     person = get_object_or_404(get_user_model(), pk=user_id)
     if not administers(request.user, person):
         raise Http404
+    audit_record(
+        action=AuditAction.PERSON_RECORD_VIEWED,
+        request=request,
+        subject=person,
+        detail={"record": "transcript"},
+    )
     return _pdf_response(transcript_pdf(person), f"transcript-{person.pk}.pdf")
 
 

@@ -1,5 +1,6 @@
 """Pages of the institutions tree: roster import for institution and city admins."""
 
+import re
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from institutions.forms import RosterUploadForm
 from institutions.models import RosterImport
+from institutions.personal_data import mask_login
+from institutions.roster.checking import MOBILE, NAMES_NOBODY
 from institutions.roster.columns import COLUMNS
 from institutions.roster.services import (
     roster_import_apply_request,
@@ -37,6 +40,7 @@ CHANGES = {
     "supervisor": gettext_lazy("supervisor"),
 }
 PREVIEW_PAGE = 100
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _require_admin(request):
@@ -49,13 +53,25 @@ def _own_import(request, import_id: int) -> RosterImport:
     return get_object_or_404(RosterImport, pk=import_id, uploaded_by=request.user)
 
 
+def _masked(error: dict) -> dict:
+    """A phone or email in an error names a real person and is masked; one that names nobody
+    (malformed, or not found) is shown as typed, so that the admin can correct it."""
+    params = error.get("params", {})
+    value = params.get("value")
+    if error["message"] in NAMES_NOBODY or not isinstance(value, str):
+        return params
+    if MOBILE.match(value) or EMAIL.match(value):
+        return {**params, "value": mask_login(value)}
+    return params
+
+
 def error_lines(roster_import: RosterImport) -> list[dict]:
-    """The import's errors in the reader's language."""
+    """The import's errors in the reader's language, contact details masked."""
     return [
         {
             "row": error["row"],
             "column": error["column"],
-            "text": _(error["message"]) % error.get("params", {}),
+            "text": _(error["message"]) % _masked(error),
         }
         for error in roster_import.errors
     ]

@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.personal_data import mask_login
+
 
 class User(AbstractUser):
     """A person using Qihang. Roles are groups (see ``lms.roles``)."""
@@ -23,7 +25,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.real_name or self.get_full_name() or self.username
+        """How others see the person: a username that is a phone or an email is masked."""
+        return self.real_name or self.get_full_name() or mask_login(self.username)
 
     def __str__(self) -> str:
         return self.display_name
@@ -68,3 +71,59 @@ class DeferredTask(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(models.TextChoices):
+    EXPORT_DOWNLOADED = "export_downloaded", _("Certificate export downloaded")
+    REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+    PERSON_RECORD_VIEWED = "person_record_viewed", _("Person's record viewed")
+    EVIDENCE_VIEWED = "evidence_viewed", _("Evidence file viewed")
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal data exported")
+    DELETION_REQUESTED = "deletion_requested", _("Deletion requested")
+    PERSON_ANONYMISED = "person_anonymised", _("Person anonymised")
+
+
+class AuditEvent(models.Model):
+    """Who saw or took personal data, and when. Written by ``lms.audit.audit_record``, never
+    changed or deleted afterwards (the admin offers no way to)."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(_("by (as recorded)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("person"),
+    )
+    subject_label = models.CharField(_("person (as recorded)"), max_length=150, blank=True)
+    institution = models.ForeignKey(
+        "institutions.Institution",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.actor_label} · {self.subject_label}"

@@ -85,6 +85,7 @@ MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "lms.add_user",
         "lms.change_user",
         "lms.view_user",
+        "lms.view_auditevent",  # the personal-data audit log (/institutions/audit/)
         "wagtailcore.add_site",
         "wagtailcore.change_site",
     ),

@@ -10,7 +10,10 @@ from certificates import hours_views, manage_views
 from certificates import views as certificate_views
 from courses import views as course_views
 from institutions import views as institution_views
+from institutions.reporting.views import audit as reporting_audit
 from institutions.reporting.views import dashboard as reporting_dashboard
+from institutions.reporting.views import my_data as reporting_my_data
+from institutions.reporting.views import person as reporting_person
 from institutions.reporting.views import reports as reporting_reports
 from institutions.reporting.views import requirements as reporting_requirements
 from institutions.reporting.views import training as reporting_training
@@ -30,6 +33,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("accounts/register/", views.register, name="register"),
     path("accounts/profile/", course_views.profile, name="profile"),
+    path("accounts/my-data.<str:fmt>", reporting_my_data.my_data, name="my-data"),
+    path("accounts/delete/", reporting_my_data.account_delete, name="account-delete"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -47,6 +52,10 @@ urlpatterns = [
     path("institutions/", reporting_dashboard.dashboard, name="institution-dashboard"),
     path("institutions/people/", reporting_dashboard.people, name="institution-people"),
     path("institutions/team/", reporting_dashboard.team, name="supervisor-team"),
+    path(
+        "institutions/people/<int:user_id>/", reporting_person.person_record, name="person-record"
+    ),
+    path("institutions/audit/", reporting_audit.audit_log, name="audit-log"),
     path(
         "institutions/requirements/",
         reporting_requirements.requirement_list,

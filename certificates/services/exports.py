@@ -10,6 +10,7 @@ from django.utils import timezone
 from certificates.models import Certificate, CertificateExport
 from certificates.services.issuance import certificate_documents_ensure
 from institutions.selectors import administered_people
+from lms.personal_data import mask_login
 from lms.queueing import enqueue
 
 
@@ -59,5 +60,6 @@ def _zip_of(certificate_ids) -> bytes:
         for certificate in certificates.order_by("serial"):
             certificate = certificate_documents_ensure(certificate)
             with certificate.pdf.open("rb") as pdf:
-                archive.writestr(f"{certificate.serial}-{certificate.holder_name}.pdf", pdf.read())
+                name = mask_login(certificate.holder_name)
+                archive.writestr(f"{certificate.serial}-{name}.pdf", pdf.read())
     return buffer.getvalue()

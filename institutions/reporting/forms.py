@@ -81,3 +81,21 @@ class ReviewForm(forms.Form):
             (assignment.pk, f"{assignment.requirement.name} ({assignment.due_on:%Y-%m-%d})")
             for assignment in assignments
         ]
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting one's own account: the password again, so that a borrowed session cannot."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."))
+        return password

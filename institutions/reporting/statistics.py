@@ -39,6 +39,7 @@ from certificates.models.hours import HoursState
 from courses.models import Enrollment, KnowledgePoint, StudyTime, Subject
 from institutions.models import Institution, Membership
 from lms.db_router import reports_database
+from lms.personal_data import list_name
 from quizzes.models import Attempt, QuestionVersion, QuizKind, Response
 
 from .models import AnnualTarget, Assignment, ExternalQualification, QualificationState
@@ -188,7 +189,10 @@ def person_facts(
     members = memberships.values("user_id")
     rows = membership_rows(memberships) if rows is None else rows
     people = rows.drop_duplicates("user_id").set_index("user_id")
-    people["name"] = people.real_name.where(people.real_name != "", people.username)
+    people["name"] = [
+        list_name(real_name, username)
+        for real_name, username in zip(people.real_name, people.username, strict=True)
+    ]
     people = people[["institution_id", "staff_category", "name", "supervisor_id"]]
 
     def per_person(queryset, key="user_id", **aggregates) -> pd.DataFrame:

@@ -5,9 +5,12 @@ the result drives both the preview and (checked again inside the apply transacti
 
 Rules worth knowing:
 - People are matched by phone, else by email, across the whole platform, so nobody is created
-  twice. An existing account's phone and email are never changed by an import; a row whose
-  phone and email point at different people, or at a person with other contact details, is an
-  error. Names are updated only for people the admin already administers.
+  twice. A match is taken only when the person is already administered by the importing admin
+  (a membership in their subtree) or belongs to no institution yet; a person of another
+  institution is an error, never attached. An existing account's phone and email are never
+  changed by an import; a row whose phone and email point at different people, or at a person
+  with other contact details, is an error. Names are updated only for people the admin already
+  administers.
 - Empty cells keep what is recorded; a new membership needs a staff category.
 - An institution outside the admin's subtree gets the same error as one that does not exist.
 """
@@ -37,6 +40,11 @@ CHUNK = 500
 NOT_MOBILE = gettext_noop(
     "“%(value)s” is not a mainland mobile number (11 digits starting with 1)."
 )
+NOT_EMAIL = gettext_noop("“%(value)s” is not an email address.")
+NO_SUPERVISOR = gettext_noop("No one with phone %(value)s is in this file or in your institutions.")
+# Errors whose value names nobody on Qihang: shown as typed, so that it can be corrected. Every
+# other phone or email in an error names a real person and is masked on the page.
+NAMES_NOBODY = frozenset({NOT_MOBILE, NOT_EMAIL, NO_SUPERVISOR})
 
 Progress = Callable[[int, int], None]
 
@@ -199,9 +207,7 @@ def _parse(number: int, cells: list, positions: dict[str, int], institutions, ch
         check.error(
             number,
             "phone",
-            gettext_noop(
-                "“%(value)s” is not a mainland mobile number (11 digits starting with 1)."
-            ),
+            NOT_MOBILE,
             value=plan.phone,
         )
         plan.phone = ""
@@ -213,7 +219,7 @@ def _parse(number: int, cells: list, positions: dict[str, int], institutions, ch
             check.error(
                 number,
                 "email",
-                gettext_noop("“%(value)s” is not an email address."),
+                NOT_EMAIL,
                 value=plan.email,
             )
             plan.email = ""
@@ -281,7 +287,7 @@ def _existing_people(plans):
     return by_phone, by_email
 
 
-def _match(plan: RowPlan, by_phone, by_email, administered_ids, check: Check) -> None:
+def _match(plan: RowPlan, by_phone, by_email, administered_ids, foreign_ids, check: Check) -> None:
     """Find the existing person a row is about, if any."""
     phone_users = by_phone.get(plan.phone, []) if plan.phone else []
     email_users = by_email.get(plan.email, []) if plan.email else []
@@ -312,6 +318,16 @@ def _match(plan: RowPlan, by_phone, by_email, administered_ids, check: Check) ->
         return
     user = by_phone_user or by_email_user
     if user is None:
+        return
+    if user.pk in foreign_ids:
+        check.error(
+            plan.row,
+            "phone" if by_phone_user else "email",
+            gettext_noop(
+                "This phone or email belongs to a person of an institution you do not "
+                "administer. Ask the city admin to add them, or correct the row."
+            ),
+        )
         return
     if by_phone_user and plan.email and user.email and user.email.lower() != plan.email:
         check.error(
@@ -442,9 +458,7 @@ def _supervisors(plans: list[RowPlan], institutions, check: Check) -> None:
             check.error(
                 plan.row,
                 "supervisor_phone",
-                gettext_noop(
-                    "No one with phone %(value)s is in this file or in your institutions."
-                ),
+                NO_SUPERVISOR,
                 value=plan.supervisor_phone,
             )
         elif len(found) > 1:
@@ -536,9 +550,14 @@ def roster_check(*, sheet: Sheet, admin, progress: Progress | None = None) -> Ch
                 "user_id", flat=True
             )
         )
+    foreign_ids = set()
+    for chunk in _chunks(matched - administered_ids):
+        foreign_ids |= set(
+            Membership.objects.filter(user_id__in=chunk).values_list("user_id", flat=True)
+        )
     for plan in plans:
         if plan.row not in parse_errors:
-            _match(plan, by_phone, by_email, administered_ids, check)
+            _match(plan, by_phone, by_email, administered_ids, foreign_ids, check)
     _same_people([plan for plan in plans if plan.row not in parse_errors], check)
     _supervisors(plans, administered, check)
     _actions(plans, {error["row"] for error in check.errors}, check)

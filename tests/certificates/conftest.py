@@ -32,6 +32,11 @@ def bureau(db):
 
 @pytest.fixture
 def programme(bureau):
+    return programme_for(bureau["bureau"])
+
+
+def programme_for(issuer) -> CertificateProgramme:
+    """A 16-hour rotation-training certificate for completing its own one-module course."""
     template = CertificateTemplate.objects.create(
         name="测试模板",
         html=(FIXTURE_DATA / "default.html").read_text(encoding="utf-8"),
@@ -43,7 +48,7 @@ def programme(bureau):
         course=course,
         credit_hours=Decimal(16),
         validity_months=36,
-        issuer=bureau["bureau"],
+        issuer=issuer,
         template=template,
     )
 

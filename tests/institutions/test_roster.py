@@ -286,8 +286,52 @@ def test_phone_of_one_person_and_email_of_another_is_refused(admin, check_file):
 @pytest.mark.usefixtures("unchanged_counts")
 def test_someone_elses_account_is_not_renamed(admin, tree, check_file):
     stranger = UserFactory(phone="13800000001", real_name="王五", email="")
-    membership_set(user=stranger, institution=tree["xishan"], staff_category="volunteer")
     assert_refused(check_file(admin, xlsx([ROWS[0]])), [(2, "姓名", "a different name")])
+    assert stranger.memberships.count() == 0
+
+
+@pytest.mark.usefixtures("unchanged_counts")
+@pytest.mark.parametrize("key", ["phone", "email"])
+def test_a_person_of_another_institution_is_a_conflict_not_attached(admin, tree, check_file, key):
+    stranger = UserFactory(phone="13800000001", real_name="李娜", email="lina@example.com")
+    membership_set(user=stranger, institution=tree["xishan"], staff_category="volunteer")
+    row = list(ROWS[0])
+    row[2 if key == "phone" else 1] = ""  # match by the other contact detail only
+    roster_import = check_file(admin, xlsx([row]))
+    column = "手机号" if key == "phone" else "邮箱"
+    assert_refused(roster_import, [(2, column, "an institution you do not administer")])
+    assert list(stranger.memberships.values_list("institution__code", flat=True)) == ["xishan"]
+
+
+def test_a_person_of_no_institution_or_of_the_admins_own_is_matched(
+    admin, tree, check_file, apply_import
+):
+    loner = UserFactory(phone="13800000001", real_name="李娜", email="")
+    roster_import = apply_import(admin, check_file(admin, xlsx([ROWS[0]])))
+    assert roster_import.state == RosterImport.State.APPLIED
+    assert loner.memberships.get().institution == tree["bureau"]
+
+
+def test_a_city_admin_matches_people_of_any_institution(tree, check_file, apply_import):
+    city_admin = UserFactory(role="city_admin")
+    person = UserFactory(phone="13800000001", real_name="李娜", email="")
+    membership_set(user=person, institution=tree["xishan"], staff_category="volunteer")
+    roster_import = apply_import(city_admin, check_file(city_admin, xlsx([ROWS[0]])))
+    assert roster_import.state == RosterImport.State.APPLIED
+    assert person.memberships.count() == 2
+
+
+def test_error_messages_mask_a_real_phone_but_show_a_malformed_one(admin, check_file):
+    UserFactory(phone="13800000001", real_name="李娜")
+    UserFactory(phone="13800000001", real_name="李娜")
+    rows = [
+        ["李娜", "13800000001", "", "donghu-mz", "公务员"],
+        ["周杰", "1380000", "", "donghu-mz", "公务员"],
+    ]
+    texts = [text for _row, _column, text in messages_of(check_file(admin, xlsx(rows)))]
+    assert any("138****0001" in text for text in texts)
+    assert not any("13800000001" in text for text in texts)
+    assert any("1380000" in text for text in texts)
 
 
 @pytest.mark.usefixtures("unchanged_counts")

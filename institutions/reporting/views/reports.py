@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from institutions.selectors import administered_institutions
+from lms.audit import audit_record
+from lms.models import AuditAction
 
 from ..figures import period_of
 from ..models import Report, ReportFormat, ReportKind, ReportState
@@ -90,6 +92,12 @@ def report_download(request, report_id: int):
     report = _visible_report(request.user, report_id)
     if report.state != ReportState.DONE or not report.file:
         raise Http404
+    audit_record(
+        action=AuditAction.REPORT_DOWNLOADED,
+        request=request,
+        institution=report.institution,
+        detail={"report": report.pk, "kind": report.kind, "format": report.format},
+    )
     return FileResponse(
         report.file.open("rb"),
         as_attachment=True,

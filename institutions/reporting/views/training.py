@@ -15,6 +15,8 @@ from institutions.selectors import (
     is_administrator,
     may_see_records_of,
 )
+from lms.audit import audit_record
+from lms.models import AuditAction
 
 from ..forms import QualificationForm, ReviewForm
 from ..models import Assignment, ExternalQualification, QualificationState
@@ -55,6 +57,13 @@ def qualification_evidence(request, qualification_id: int):
     qualification = get_object_or_404(ExternalQualification, pk=qualification_id)
     if not may_see_records_of(request.user, qualification.user):
         raise Http404
+    if request.user.pk != qualification.user_id:
+        audit_record(
+            action=AuditAction.EVIDENCE_VIEWED,
+            request=request,
+            subject=qualification.user,
+            detail={"qualification": qualification.pk},
+        )
     return FileResponse(qualification.evidence.open("rb"), as_attachment=False)
 
 
