@@ -15,6 +15,7 @@ from courses.forms import StudyGoalForm
 from courses.models import CoursePage, LearnerProfile, LessonPage
 from lms.forms import UserProfileForm
 from lms.services import user_profile_update
+from lms.two_factor import two_factor_offered
 
 
 def lesson_serve(request, lesson: LessonPage, render_page):
@@ -118,4 +119,12 @@ def profile(request):
             services.learner_profile_update(user=request.user, **goal_form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
-    return render(request, "courses/profile.html", {"user_form": user_form, "goal_form": goal_form})
+    return render(
+        request,
+        "courses/profile.html",
+        {
+            "user_form": user_form,
+            "goal_form": goal_form,
+            "two_factor_offered": two_factor_offered(request.user),
+        },
+    )

@@ -1,8 +1,9 @@
 import unicodedata
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, UserCreationForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         email_enqueue(subject=subject, body=body, to=[to_email])
+
+
+class UnlockingSetPasswordForm(SetPasswordForm):
+    """The new password from a reset link; it also ends a lockout after wrong passwords."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        axes_reset(username=user.get_username())
+        return user
 
 
 def _email_matches(user, email: str) -> bool:

@@ -18,7 +18,8 @@ from institutions.reporting.views import reports as reporting_reports
 from institutions.reporting.views import requirements as reporting_requirements
 from institutions.reporting.views import training as reporting_training
 from lms import api_urlconf, views
-from lms.forms import QueuedPasswordResetForm
+from lms import two_factor_views as two_factor
+from lms.forms import QueuedPasswordResetForm, UnlockingSetPasswordForm
 from lms.health import healthz
 from quizzes import offline_views
 from quizzes import views as quiz_views
@@ -45,7 +46,20 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=UnlockingSetPasswordForm),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/two-factor/", two_factor.overview, name="two-factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
     path("language/", views.set_language, name="set-language"),
     path("notices/", views.notices, name="notices"),
     path("learning/training/", reporting_training.my_training, name="my-training"),

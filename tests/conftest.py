@@ -40,6 +40,24 @@ def login(client):
     return _login
 
 
+@pytest.fixture(autouse=True)
+def _test_client_signs_in_with_a_request(monkeypatch):
+    """django-axes, watching every sign-in, needs its request to know the address. The test
+    client's ``login()`` has none, so it signs in with one from 127.0.0.1, as a browser would."""
+    from django.http import HttpRequest
+    from django.test import Client
+
+    sign_in = Client.login
+
+    def login(self, **credentials):
+        if "request" not in credentials:
+            credentials["request"] = HttpRequest()
+            credentials["request"].META["REMOTE_ADDR"] = "127.0.0.1"
+        return sign_in(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture
 def api(db):
     from rest_framework.test import APIClient

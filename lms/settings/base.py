@@ -5,6 +5,7 @@ described in ``.env.example``. The environment modules (dev, test, production) o
 defaults and switch features.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,9 +72,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lms.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and their language are known: a signed-in person who still owes the
+    # second sign-in step (a code, or setting up an authenticator) reaches nothing else.
+    "lms.two_factor_middleware.SecondStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into Qihang's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -180,12 +191,63 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# django-axes watches every sign-in first; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in security ---------------------------------------------------------------------------
+# Passwords chosen at registration, password change and password reset (accounts made by a
+# command or the demo loader are not checked): at least PASSWORD_MIN_LENGTH characters, not a
+# common or all-digit password, not like the username or name, and either three kinds of
+# character or a passphrase of PASSWORD_PASSPHRASE_LENGTH characters (lms.password_validation).
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
+PASSWORD_PASSPHRASE_LENGTH = env.int("PASSWORD_PASSPHRASE_LENGTH", default=16)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "lms.password_validation.CharacterVarietyValidator",
+        "OPTIONS": {"passphrase_length": PASSWORD_PASSPHRASE_LENGTH},
+    },
 ]
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that username is refused from that address for AXES_COOLOFF_MINUTES (every further
+# try restarts the wait). Locking the pair, not the address or the username alone: an exam room
+# behind one NAT address shares an address, so one person guessing cannot lock the whole room
+# out; and someone guessing a colleague's password from elsewhere cannot lock the colleague out
+# at their own desk. Guessing one password from many addresses is slowed by the rate limits.
+# The page is Qihang's (lms.lockout); the address is read as the rate limits read it
+# (RATELIMIT_IP_META_KEY). Unlock early: `manage.py axes_reset_username <username>`; a password
+# reset also unlocks the account.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lms.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "lms.lockout.lockout_response"
+# Failed attempts are kept (and expire after the cool-off); successful sign-ins are not logged
+# by django-axes: one row per sign-in of a whole city would be personal data without a use.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Two-factor sign-in (django-otp, TOTP): optional for trainers, institution admins and
+# supervisors, required for city admins (and superusers) when TWO_FACTOR_REQUIRED_FOR_CITY_ADMINS
+# is on: they set it up before anything else works. Wrong codes wait 1, 2, 4, ... seconds.
+TWO_FACTOR_REQUIRED_FOR_CITY_ADMINS = env.bool("TWO_FACTOR_REQUIRED_FOR_CITY_ADMINS", default=True)
+OTP_TOTP_ISSUER = "Qihang"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Recovery codes made when two-factor sign-in is turned on, each usable once.
+TWO_FACTOR_RECOVERY_CODES = 10
+# ---------------------------------------------------------------------------------------------
 
 # Languages: Chinese is the default; English is complete. Message ids are English.
 LANGUAGE_CODE = "zh-hans"

@@ -23,3 +23,6 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tests change data and look again at once; the cache is tested on its own.
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=0)
+# City admins in the suite sign in without an authenticator; tests/lms/test_two_factor.py turns
+# the rule on where it is the subject.
+TWO_FACTOR_REQUIRED_FOR_CITY_ADMINS = False
