@@ -23,10 +23,11 @@ def lockout_response(request, original_response=None, credentials=None):
 
     The wait restarts with every try during the lockout, so it counts from now."""
     retry_at = timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
-    return render(
+    response = render(
         request,
         "registration/locked_out.html",
         {"retry_at": retry_at, "minutes": settings.AXES_COOLOFF_MINUTES},
         status=429,
-        headers={"Retry-After": str(int(settings.AXES_COOLOFF_TIME.total_seconds()))},
     )
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
