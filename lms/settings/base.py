@@ -172,6 +172,9 @@ CSP_ADMIN_DIRECTIVES = {
     "img-src": ["'self'", "data:", "blob:"],
     "frame-ancestors": ["'self'"],
 }
+# The admin shows no Gravatar pictures: no third-party image host (and no hash of an editor's email
+# sent to one, often unreachable from China); Wagtail's own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Rate limits (django-ratelimit and lms/ratelimits.py), "count/period" with s, m, h or d and an
 # optional multiple ("10/5m"): per window, the count allowed; one more is refused with 429.
