@@ -61,3 +61,12 @@ def test_no_site_may_frame_a_page_and_cookies_are_not_for_scripts(client):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response.cookies["csrftoken"]["httponly"] is True
+
+
+def test_a_page_preview_keeps_the_pages_policy_but_the_admin_may_frame_it(rf, course):
+    from courses.models import LessonPage
+
+    lesson = LessonPage.objects.live().first()
+    preview = lesson.make_preview_request(rf.get("/admin/"), lesson.default_preview_mode)
+    policy = directives(preview)
+    assert policy["frame-ancestors"] == ["'self'"] and policy["script-src"] == ["'self'"]
