@@ -1,6 +1,9 @@
 """Sign-in, registration and password reset: one request over a limit gets the form again with a
 message and 429; another username, email or address is still served."""
 
+import os
+import uuid
+
 import pytest
 
 from lms.ratelimits import retry_after
@@ -117,3 +120,25 @@ def test_counts_let_requests_through_while_the_cache_is_down(cache_down, setting
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
     limits = [("login-address", "203.0.113.1", "1/m")]
     assert [retry_after(limits) for _ in range(3)] == [None, None, None]
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL, `make test`)")
+def test_with_redis_a_requests_limits_cost_one_round_trip(settings, monkeypatch):
+    import redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"ratelimit-test-{uuid.uuid4()}",
+        }
+    }
+    calls = []
+    execute = redis.client.Pipeline.execute
+    monkeypatch.setattr(
+        redis.client.Pipeline, "execute", lambda pipe, *a, **kw: calls.append(1) or execute(pipe)
+    )
+    limits = [("user", "u1", "2/m"), ("address", "203.0.113.1", "5/m")]
+    assert [retry_after(limits) is None for _ in range(3)] == [True, True, False]
+    assert retry_after([("user", "u2", "2/m"), ("address", "203.0.113.1", "5/m")]) is None
+    assert len(calls) == 4  # one pipeline (one round trip) per request
