@@ -58,7 +58,10 @@ faults: venv messages  ## The load, while workers, PostgreSQL and Redis fail -> 
 check: venv  ## Django checks, missing migrations and lint, as CI runs them
 	$(MANAGE) check
 	DJANGO_SETTINGS_MODULE=lms.settings.production DEBUG=false \
-	  SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz0123456789 $(MANAGE) check --deploy --fail-level ERROR
+	  SECRET_KEY=check-only-0123456789abcdefghijklmnopqrstuvwxyz0123456789 \
+	  SECURE_SSL_REDIRECT=true SECURE_COOKIES=true SECURE_HSTS_SECONDS=31536000 \
+	  SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true \
+	  $(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) spectacular --validate --fail-on-warn --urlconf lms.api_urlconf --file /dev/null
 	scripts/check-translations.sh

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -17,7 +17,7 @@ from institutions.reporting.views import person as reporting_person
 from institutions.reporting.views import reports as reporting_reports
 from institutions.reporting.views import requirements as reporting_requirements
 from institutions.reporting.views import training as reporting_training
-from lms import api_urlconf, views
+from lms import api_urlconf, ratelimits, views
 from lms import two_factor_views as two_factor
 from lms.forms import QueuedPasswordResetForm, UnlockingSetPasswordForm
 from lms.health import healthz
@@ -31,19 +31,25 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("accounts/register/", views.register, name="register"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="lms/api_docs.html"),
+        name="api-docs",
+    ),
+    path("accounts/register/", ratelimits.register_limited(views.register), name="register"),
     path("accounts/profile/", course_views.profile, name="profile"),
     path("accounts/my-data.<str:fmt>", reporting_my_data.my_data, name="my-data"),
     path("accounts/delete/", reporting_my_data.account_delete, name="account-delete"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        ratelimits.login_limited(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        ratelimits.password_reset_limited(
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
+        ),
         name="password_reset",
     ),
     path(

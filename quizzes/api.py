@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, Throttled, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lms.authentication import TokenAuthentication, token_from_header
+from lms.ratelimits import answer_save_retry_after
 from quizzes import selectors
 from quizzes.dashboard import dashboard_for
 from quizzes.models import Quiz, QuizKind
@@ -222,6 +223,14 @@ class SaveAnswerApi(APIView):
             if not request.user.is_authenticated:
                 raise NotAuthenticated()
             user = request.user
+        wait = answer_save_retry_after(
+            request._request, f"user:{user.pk}" if user is not None else f"token:{token}"
+        )
+        if wait is not None:
+            raise Throttled(
+                wait=wait,
+                detail=_("Too many answers saved in a short time. Wait a moment and try again."),
+            )
         answer, seq, flagged = _parse_save(request.data)
         try:
             result = attempt_services.response_save(

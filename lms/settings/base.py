@@ -7,6 +7,7 @@ defaults and switch features.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     # First: every later middleware's log lines carry the request id; one log line per request.
     "lms.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "lms.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,13 +126,88 @@ if REPORTS_DATABASE_URL:
     DATABASE_ROUTERS = ["lms.db_router.ReportsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Look-ups of the public certificate verification page per address (django-ratelimit).
-CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+# Security headers and rate limits ------------------------------------------------------------
+# Production adds HTTPS, HSTS and secure cookies (lms/settings/production.py).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No site may frame Qihang; Wagtail's own preview frames (same origin) override it per view.
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Qihang's JavaScript reads the CSRF token from the page's form, never from the cookie (Wagtail's
+# admin and the API docs get it from the page too).
+CSRF_COOKIE_HTTPONLY = True
+# Forms may be posted from the site's own address (SITE_URL) unless a list is given.
+_site = urlsplit(SITE_URL)
+CSRF_TRUSTED_ORIGINS = CSRF_TRUSTED_ORIGINS or [f"{_site.scheme}://{_site.netloc}"]
+# Content Security Policy (django-csp, lms/csp.py): scripts, styles, fonts and images only from
+# Qihang itself, no inline scripts, event handlers or style attributes, and no framing. Video
+# players may be framed from the hosts lessons may embed (courses/blocks.py). The Wagtail admin
+# under /admin/ gets its own policy with the relaxations it needs (lms/csp.py).
+CSP_VIDEO_PLAYER_ORIGINS = env.list(
+    "CSP_VIDEO_PLAYER_ORIGINS",
+    default=[
+        "https://player.bilibili.com",
+        "https://v.qq.com",
+        "https://player.youku.com",
+        "https://www.youtube.com",
+    ],
+)
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "media-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "frame-src": ["'self'", *CSP_VIDEO_PLAYER_ORIGINS],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# CSP_REPORT_ONLY=true sends the policy as Content-Security-Policy-Report-Only (browsers report
+# violations and block nothing), for trying a change on a live site.
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else {"DIRECTIVES": _CSP_DIRECTIVES}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES} if CSP_REPORT_ONLY else None
+# Wagtail 8's admin still writes inline <script> initialisers (inline panels, date pickers),
+# style attributes and data:/blob: image previews, and frames its own page previews.
+CSP_ADMIN_DIRECTIVES = {
+    **_CSP_DIRECTIVES,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-ancestors": ["'self'"],
+}
+# The admin shows no Gravatar pictures: no third-party image host (and no hash of an editor's email
+# sent to one, often unreachable from China); Wagtail's own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Rate limits (django-ratelimit and lms/ratelimits.py), "count/period" with s, m, h or d and an
+# optional multiple ("10/5m"): per window, the count allowed; one more is refused with 429.
 # Where rate limits read the client's address. Behind a proxy, a header the proxy sets and
 # clients cannot (nginx: `proxy_set_header X-Real-IP $remote_addr;` → HTTP_X_REAL_IP).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # While the cache (Redis) is down nothing can be counted: let requests through, do not refuse them.
 RATELIMIT_FAIL_OPEN = True
+# Look-ups of the public certificate verification page and API per address.
+CERTIFICATE_VERIFY_RATE = env("CERTIFICATE_VERIFY_RATE", default="30/m")
+# Sign-ins: per address generous (a training room signs in behind one NAT address), per username
+# strict (guessing one person's password).
+LOGIN_RATE_PER_ADDRESS = env("LOGIN_RATE_PER_ADDRESS", default="300/10m")
+LOGIN_RATE_PER_USERNAME = env("LOGIN_RATE_PER_USERNAME", default="10/10m")
+REGISTER_RATE_PER_ADDRESS = env("REGISTER_RATE_PER_ADDRESS", default="100/h")
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="20/h")
+PASSWORD_RESET_RATE_PER_EMAIL = env("PASSWORD_RESET_RATE_PER_EMAIL", default="5/h")
+# Answer saves: a candidate saves about one answer a second at most, and a whole exam room shares
+# one NAT address.
+ANSWER_SAVE_RATE_PER_USER = env("ANSWER_SAVE_RATE_PER_USER", default="120/m")
+ANSWER_SAVE_RATE_PER_ADDRESS = env("ANSWER_SAVE_RATE_PER_ADDRESS", default="600/m")
+# --------------------------------------------------------------------------------------------
 # Days before a certificate expires when its holder and their institution admins are reminded.
 CERTIFICATE_REMINDER_DAYS = env.list("CERTIFICATE_REMINDER_DAYS", cast=int, default=[90, 30, 7])
 # Days before an assignment's due date when its learner is reminded (two values, far then near).

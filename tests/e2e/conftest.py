@@ -46,6 +46,14 @@ def page(browser, request):
         page.steps.append((name, page.screenshot(full_page=True)))
 
     page.snap = snap
+    # Chromium reports what the Content Security Policy blocked on the console; any is a failure.
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -55,6 +63,7 @@ def page(browser, request):
             (folder / f"{index:02d}-{name}.png").write_bytes(png)
         page.screenshot(path=str(folder / "failure.png"), full_page=True)
     context.close()
+    assert not violations, "blocked by the Content Security Policy:\n" + "\n".join(violations)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -165,7 +165,7 @@ def test_an_export_is_built_in_the_background_with_progress(
     report = Report.objects.get()
     status = client.get(reverse("institution-report-status", args=[report.pk])).json()
     assert status["state"] == "queued" and status["download"] is None
-    assert "progressbar" in client.get(response.url).content.decode()
+    assert '<progress class="progress"' in client.get(response.url).content.decode()
     for callback in queued:
         callback()
     status = client.get(reverse("institution-report-status", args=[report.pk])).json()

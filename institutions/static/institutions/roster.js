@@ -8,15 +8,12 @@
   const bar = root.querySelector("[data-role=bar]");
   const count = root.querySelector("[data-role=count]");
   const state = root.querySelector("[data-role=state]");
-  const meter = root.querySelector("[role=progressbar]");
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((data) => {
         if (data.finished) { window.location.reload(); return; }
-        const percent = data.total ? Math.round((100 * data.done) / data.total) : 0;
-        if (bar) bar.style.width = percent + "%";
-        if (meter) { meter.setAttribute("aria-valuenow", data.done); meter.setAttribute("aria-valuemax", data.total); }
+        if (bar) { bar.max = data.total || 1; bar.value = data.done; }
         if (count) count.textContent = data.done + " / " + data.total;
         if (state) state.textContent = data.state_label;
         setTimeout(poll, 2000);

@@ -6,7 +6,6 @@
   const state = box.querySelector("[data-role=state]");
   const bar = box.querySelector("[data-role=bar]");
   const download = box.querySelector("[data-role=download]");
-  const progressbar = box.querySelector("[role=progressbar]");
 
   async function poll() {
     try {
@@ -14,8 +13,8 @@
       if (response.ok) {
         const status = await response.json();
         state.textContent = status.state_label;
-        bar.style.width = status.progress + "%";
-        progressbar.setAttribute("aria-valuenow", String(status.progress));
+        bar.value = status.progress;
+        bar.textContent = status.progress + "%";
         if (status.download) {
           download.querySelector("a").href = status.download;
           download.hidden = false;
