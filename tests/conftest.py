@@ -169,3 +169,16 @@ def _committed_tasks_run_here(request):
         return
     with _tasks_in_process():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_counts_start_at_zero():
+    """Rate-limit counters live in the cache, which outlives each test (Redis under
+    ``make test``): every test starts with none, as if it were the first client of the day."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):  # django-redis: only the counters, not the broker's keys
+        cache.delete_pattern("rl:*")
+    else:
+        cache.clear()
+    yield
