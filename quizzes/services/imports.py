@@ -277,8 +277,10 @@ def _plan(questions, bank: QuestionBank, report: ImportReport) -> list[_Planned]
 def _content(question: Question) -> dict:
     return {
         "type": question.type,
-        "stem": question.stem,
-        "explanation": question.explanation,
+        # Compared with the file's cleaned content: a question stored before the allow-list
+        # existed is unchanged when only cleaning would change it.
+        "stem": clean_html(question.stem),
+        "explanation": clean_html(question.explanation),
         "chapter_id": question.chapter_id,
         "knowledge_point_ids": sorted(kp.pk for kp in question.knowledge_points.all()),
         "difficulty": question.difficulty,
@@ -305,7 +307,7 @@ def _wanted(plan: _Planned) -> dict:
     explanation = imported.explanation
     if explanation is None:  # the format cannot carry explanations: keep the question's
         existing = list(plan.existing.options.all()) if plan.existing else []
-        explanation = plan.existing.explanation if plan.existing else ""
+        explanation = clean_html(plan.existing.explanation) if plan.existing else ""
         explanations = [
             existing[index].explanation if len(existing) == len(explanations) else ""
             for index in range(len(explanations))

@@ -204,3 +204,15 @@ def test_attempt_and_review_pages_show_no_script_from_versions_stored_before(cli
     review = client.get(f"/attempts/{attempt.pk}/").content.decode()
     assert "看这里" in review and "接案" in review
     assert _without_hostile(review.split('<div class="stem">', 1)[1].split("</main>")[0])
+
+
+def test_a_version_stored_before_the_allow_list_is_not_frozen_again_for_cleaning_alone(bank):
+    """Old rows stay as they are (versions are immutable) and are cleaned when shown; saving
+    their question unchanged makes no new version."""
+    q = question(chapter=bank.subject.chapters.get(), bank=bank)
+    raw = "<p>题干<br/>第二行<script>alert(1)</script></p>"
+    QuestionVersion.objects.filter(pk=q.current_version_id).update(stem=raw)
+    Question.objects.filter(pk=q.pk).update(stem=raw)
+    q.refresh_from_db()
+    assert question_version_sync(question=q) is None
+    assert q.versions.count() == 1
