@@ -459,9 +459,7 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # certificate PDFs) are stored in PRIVATE_MEDIA_ROOT and leave it only through views that check
 # who asks. Authored HTML is cleaned by one allow-list (lms/html.py).
 UPLOAD_EVIDENCE_MAX_BYTES = env.int("UPLOAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
-UPLOAD_QUESTION_FILE_MAX_BYTES = env.int(
-    "UPLOAD_QUESTION_FILE_MAX_BYTES", default=20 * 1024 * 1024
-)
+UPLOAD_QUESTION_FILE_MAX_BYTES = env.int("UPLOAD_QUESTION_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # The most a ZIP-based upload (.xlsx, .docx, .pptx, a QTI package, .zip) may unpack to.
 UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
 # Images (lessons, certificate seals): read by Pillow, never SVG (an SVG can carry scripts).
