@@ -8,7 +8,10 @@ class LmsConfig(AppConfig):
     verbose_name = _("Qihang platform")
 
     def ready(self):
-        from lms import two_factor  # noqa: F401  (connects its sign-in signal)
+        from lms import (
+            storage,  # noqa: F401  (registers the private media check)
+            two_factor,  # noqa: F401  (connects its sign-in signal)
+        )
         from lms.roles import _sync_after_migrate
 
         post_migrate.connect(_sync_after_migrate, dispatch_uid="qihang-roles-sync")

@@ -2,15 +2,15 @@
 
 from django import forms
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from courses.models import Chapter, QuestionType
+from lms.uploads import check_question_file
 from quizzes.formats import xlsx
-from quizzes.formats.base import MAX_FILE_BYTES
 from quizzes.formats.registry import FORMAT_NAMES
 from quizzes.models import Question, QuestionImport, QuestionStatus
 from quizzes.permissions import banks_for
@@ -19,7 +19,7 @@ from quizzes.services.import_jobs import (
     question_import_create,
     question_import_report,
 )
-from quizzes.services.imports import import_progress, questions_export
+from quizzes.services.imports import format_detect, import_progress, questions_export
 
 FORMAT_LABELS = {
     "xlsx": _("Excel template (.xlsx)"),
@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "unchanged": _("Unchanged"),
 }
 PREVIEW_ROWS = 500
+UPLOAD_HEAD_BYTES = 64 * 1024  # enough to tell an Aiken file from a GIFT one
 
 
 def _format_choices(auto: bool):
@@ -57,13 +58,25 @@ class ImportForm(forms.Form):
         self.fields["format"].choices = _format_choices(auto=True)
         self.fields["bank"].queryset = banks_for(user)
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)s MB.") % {"limit": MAX_FILE_BYTES // 2**20}
-            )
-        return upload
+    def clean(self):
+        """The file's format (chosen, or recognised from its name) and its content must agree:
+        nothing is stored otherwise."""
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        fmt = cleaned.get("format") or format_detect(
+            data=upload.read(UPLOAD_HEAD_BYTES), filename=upload.name
+        )
+        upload.seek(0)
+        if fmt is None:
+            self.add_error("file", _("Choose the format: the file name does not tell it."))
+            return cleaned
+        try:
+            check_question_file(upload, fmt)
+        except ValidationError as error:
+            self.add_error("file", error)
+        return cleaned
 
 
 class ExportForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from courses.models import Chapter
+from lms.html import clean_html
 from quizzes.models import Attempt, AttemptState, Quiz, ReviewTiming
 from quizzes.models.bank import CHOICE_TYPES, OPTION_LABELS
 
@@ -47,7 +48,8 @@ def question_payload(attempt: Attempt, response, now=None) -> dict:
     payload = {
         "position": response.position,
         "type": version.type,
-        "stem": version.stem,
+        # Cleaned again when shown: versions stored before the allow-list existed hold raw HTML.
+        "stem": clean_html(version.stem),
         "points": response.max_points,
         "options": [
             {"id": option_id, "label": OPTION_LABELS[index], "text": options[option_id]["text"]}
@@ -70,7 +72,7 @@ def review_of(response) -> dict:
     options = {option["id"]: option for option in version.options}
     return {
         "key": [oid for oid in response.option_order if options[oid]["correct"]],
-        "explanation": version.explanation,
+        "explanation": clean_html(version.explanation),
         "option_explanations": {oid: options[oid]["explanation"] for oid in response.option_order},
         "key_points": [part["key_points"] for part in version.parts],
         "points_awarded": response.points,

@@ -11,13 +11,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, HoursEntry, HoursState, Registration
 from institutions.selectors import administers
-
-MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-EVIDENCE_SIGNATURES = {  # what the first bytes of an accepted evidence file look like
-    b"%PDF-": "pdf",
-    b"\xff\xd8\xff": "jpg",
-    b"\x89PNG\r\n\x1a\n": "png",
-}
+from lms.uploads import check_evidence
 
 
 def hours_from_certificate(certificate: Certificate) -> HoursEntry:
@@ -37,18 +31,14 @@ def hours_from_certificate(certificate: Certificate) -> HoursEntry:
 
 
 def evidence_kind(upload) -> str:
-    """The file type ("pdf", "jpg", "png") read from its first bytes; ValidationError if the
-    file is missing, too large or not one of them."""
+    """The file type ("pdf", "jpg", "png") read from its content (``lms.uploads``);
+    ValidationError on the "evidence" field if the file is missing, too large or not one."""
     if upload is None:
         raise ValidationError({"evidence": _("Attach the certificate or attendance record.")})
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence": _("The file is larger than 5 MB.")})
-    head = upload.read(8)
-    upload.seek(0)
-    for signature, kind in EVIDENCE_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    raise ValidationError({"evidence": _("Upload a PDF, JPEG or PNG file.")})
+    try:
+        return check_evidence(upload)
+    except ValidationError as error:
+        raise ValidationError({"evidence": error.messages}) from None
 
 
 def external_hours_submit(

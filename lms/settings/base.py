@@ -449,11 +449,32 @@ WAGTAIL_SITE_NAME = "启航 Qihang"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "mp4", "webm", "zip"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAIL_USER_CUSTOM_FIELDS = ["real_name", "preferred_language"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+
+# Uploads and content
+# Every upload is checked by its content, not its name, and against a limit per kind
+# (lms/uploads.py). Personal files (evidence, rosters, question files, reports, exports,
+# certificate PDFs) are stored in PRIVATE_MEDIA_ROOT and leave it only through views that check
+# who asks. Authored HTML is cleaned by one allow-list (lms/html.py).
+UPLOAD_EVIDENCE_MAX_BYTES = env.int("UPLOAD_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_QUESTION_FILE_MAX_BYTES = env.int("UPLOAD_QUESTION_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+# The most a ZIP-based upload (.xlsx, .docx, .pptx, a QTI package, .zip) may unpack to.
+UPLOAD_MAX_UNPACKED_BYTES = env.int("UPLOAD_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+# Images (lessons, certificate seals): read by Pillow, never SVG (an SVG can carry scripts).
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("UPLOAD_IMAGE_MAX_BYTES", default=10 * 1024 * 1024)
+# Documents: content checked against the extension; served by Wagtail's view, which applies a
+# document's privacy settings (the proxy does not serve /media/documents/).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "txt", "mp4", "webm", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("UPLOAD_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.upload_forms.DocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Request bodies without files (forms, JSON) up to this size; uploaded files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are spooled to a temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # REST API
 REST_FRAMEWORK = {

@@ -18,6 +18,8 @@ text escapes and unescapes it.
 import dataclasses
 from decimal import Decimal
 
+from django.conf import settings
+
 
 @dataclasses.dataclass
 class ImportedOption:
@@ -76,6 +78,6 @@ class Parsed:
 
 
 # Limits every parser keeps (the service checks size before parsing too).
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = settings.UPLOAD_QUESTION_FILE_MAX_BYTES
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # XLSX and QTI packages are ZIP files
 MAX_QUESTIONS = 20_000

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, PreviewableMixin
 
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import QuestionType
+from lms.html import clean_html, html_is_empty
 
 CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.TRUE_FALSE}
 HUMAN_MARKED_TYPES = {QuestionType.CASE_ANALYSIS, QuestionType.SERVICE_PLAN, QuestionType.ESSAY}
@@ -163,6 +164,12 @@ class Question(PreviewableMixin, ClusterableModel):
 
     def clean(self):
         super().clean()
+        stem, self.stem = self.stem, clean_html(self.stem)
+        self.explanation = clean_html(self.explanation)
+        if html_is_empty(self.stem) and not html_is_empty(stem):
+            raise ValidationError(
+                {"stem": _("The stem is empty once scripts and other unsafe HTML are removed.")}
+            )
         if self.chapter_id and self.edition == "":
             self.edition = self.chapter.edition
 

@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from courses.models import Chapter, KnowledgePoint
+from lms.html import clean_html, html_is_empty
 from quizzes.formats import registry
 from quizzes.formats.base import MAX_FILE_BYTES, ExportedQuestion, ImportedOption, ImportedPart
 from quizzes.formats.text import content_ref
@@ -126,6 +127,7 @@ def questions_import(
     report.skipped += [ReportProblem(p.line, p.message) for p in parsed.skipped]
     if not parsed.questions and not report.errors:
         report.errors.append(ReportProblem(0, _("The file holds no question to import.")))
+    report.errors += _clean_content(parsed.questions)
     if not getattr(module, "CARRIES_EXPLANATIONS", True):
         for question in parsed.questions:
             question.explanation = None  # None: keep what the question has
@@ -150,6 +152,23 @@ def questions_import(
         return report
     report.applied = True
     return report
+
+
+def _clean_content(questions) -> list[ReportProblem]:
+    """Clean stems and explanations with the allow-list of ``lms.html``: removing a script is
+    not an error, but a stem with nothing left is."""
+    problems = []
+    for question in questions:
+        stem, question.stem = question.stem, clean_html(question.stem)
+        question.explanation = clean_html(question.explanation)
+        if html_is_empty(question.stem) and not html_is_empty(stem):
+            problems.append(
+                ReportProblem(
+                    question.line,
+                    _("The question text is empty once scripts and other unsafe HTML are removed."),
+                )
+            )
+    return problems
 
 
 def _plan(questions, bank: QuestionBank, report: ImportReport) -> list[_Planned]:
@@ -258,8 +277,10 @@ def _plan(questions, bank: QuestionBank, report: ImportReport) -> list[_Planned]
 def _content(question: Question) -> dict:
     return {
         "type": question.type,
-        "stem": question.stem,
-        "explanation": question.explanation,
+        # Compared with the file's cleaned content: a question stored before the allow-list
+        # existed is unchanged when only cleaning would change it.
+        "stem": clean_html(question.stem),
+        "explanation": clean_html(question.explanation),
         "chapter_id": question.chapter_id,
         "knowledge_point_ids": sorted(kp.pk for kp in question.knowledge_points.all()),
         "difficulty": question.difficulty,
@@ -286,7 +307,7 @@ def _wanted(plan: _Planned) -> dict:
     explanation = imported.explanation
     if explanation is None:  # the format cannot carry explanations: keep the question's
         existing = list(plan.existing.options.all()) if plan.existing else []
-        explanation = plan.existing.explanation if plan.existing else ""
+        explanation = clean_html(plan.existing.explanation) if plan.existing else ""
         explanations = [
             existing[index].explanation if len(existing) == len(explanations) else ""
             for index in range(len(explanations))

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from courses.models import QuestionType
+from lms.html import clean_html
 from quizzes.models import Question, QuestionStatus, QuestionVersion
 from quizzes.models.bank import CHOICE_TYPES, HUMAN_MARKED_TYPES
 
@@ -61,14 +62,17 @@ def question_content_errors(
 
 
 def question_snapshot(question: Question) -> dict:
-    """The content candidates see and markers use, from the working copy (saved or not)."""
+    """The content candidates see and markers use, from the working copy (saved or not).
+
+    Stems and explanations are HTML from the admin, the API or an import: every version holds
+    them cleaned by the allow-list of ``lms.html``."""
     return {
         "type": question.type,
         "chapter_id": question.chapter_id,
         "knowledge_point_ids": sorted(kp.pk for kp in question.knowledge_points.all()),
         "difficulty": question.difficulty,
-        "stem": question.stem,
-        "explanation": question.explanation,
+        "stem": clean_html(question.stem),
+        "explanation": clean_html(question.explanation),
         "options": [
             {
                 "id": option.pk,
@@ -92,13 +96,15 @@ def question_snapshot(question: Question) -> dict:
 
 
 def _version_content(version: QuestionVersion) -> dict:
+    # Cleaned as a snapshot is: a version stored before the allow-list existed is not frozen
+    # again only because cleaning writes the same HTML differently (it is cleaned when shown).
     return {
         "type": version.type,
         "chapter_id": version.chapter_id,
         "knowledge_point_ids": version.knowledge_point_ids,
         "difficulty": version.difficulty,
-        "stem": version.stem,
-        "explanation": version.explanation,
+        "stem": clean_html(version.stem),
+        "explanation": clean_html(version.explanation),
         "options": version.options,
         "parts": version.parts,
     }

@@ -181,3 +181,22 @@ def _colleague(tree):
     colleague = UserFactory(role="institution_admin")
     membership_set(user=colleague, institution=tree["donghu"], staff_category="civil_servant")
     return colleague
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("名单.xlsx", b"MZ\x90\x00" + b"\x00" * 64, "not a real Excel workbook (.xlsx)"),
+        ("名单.csv", b"<html><script>alert(1)</script></html>", "not a real CSV table"),
+        ("名单.csv", b"a,b\n" * 400_000, "larger than 1 MB"),
+    ],
+)
+def test_an_upload_that_is_not_a_roster_is_refused_on_the_page_and_not_stored(
+    client, admin, settings, name, content, message
+):
+    settings.ROSTER_MAX_UPLOAD_BYTES = 1024 * 1024
+    client.force_login(admin)
+    response = client.post("/institutions/roster/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RosterImport.objects.exists()

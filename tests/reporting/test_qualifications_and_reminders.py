@@ -2,12 +2,14 @@
 due date and when overdue are sent once, by email and as an in-app notice."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from institutions.reporting.models import Assignment, AssignmentReminder, TrainingRequirement
 from institutions.reporting.services.qualifications import (
@@ -21,7 +23,14 @@ from tests.reporting.conftest import days_ago, person, rotation_requirement
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()  # a real image: evidence is read by Pillow, not recognised by its first bytes
 
 
 def evidence(content=PNG, name="cert.png"):

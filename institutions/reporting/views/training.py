@@ -64,7 +64,7 @@ def qualification_evidence(request, qualification_id: int):
             subject=qualification.user,
             detail={"qualification": qualification.pk},
         )
-    return FileResponse(qualification.evidence.open("rb"), as_attachment=False)
+    return FileResponse(qualification.evidence.open("rb"), as_attachment=True)
 
 
 def _reviewable(user):

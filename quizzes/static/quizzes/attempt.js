@@ -103,7 +103,7 @@
 
   function renderNavigator() {
     const nav = el("navigator");
-    nav.innerHTML = "";
+    nav.replaceChildren();
     questions.forEach((q, index) => {
       const b = document.createElement("button");
       b.type = "button";
@@ -120,7 +120,7 @@
   function render() {
     const q = questions[current];
     const box = el("question");
-    box.innerHTML = "";
+    box.replaceChildren();
     const meta = document.createElement("p");
     meta.className = "meta";
     const kind = q.type === "multiple_choice" ? text.multiple : (q.options.length ? text.single : "");
@@ -128,7 +128,9 @@
     box.appendChild(meta);
     const stem = document.createElement("div");
     stem.className = "stem";
-    stem.innerHTML = q.stem;  // authored rich text from the question bank
+    // The only HTML built from content: stems and explanations, cleaned by the server
+    // (lms.html.clean_html). Everything else a trainer or an import wrote goes in as text.
+    stem.innerHTML = q.stem;
     box.appendChild(stem);
     const locked = Boolean(q.review) || closed;
     if (q.options.length) {
@@ -193,7 +195,7 @@
       head.textContent = q.review.correct ? "✓ " + text.correct : "✗ " + text.wrong;
       verdict.appendChild(head);
       const body = document.createElement("div");
-      body.innerHTML = q.review.explanation;  // authored rich text
+      body.innerHTML = q.review.explanation;  // cleaned by the server, as the stem
       verdict.appendChild(body);
       if (q.review.knowledge_point && app.dataset.similarUrl) {
         // "Try a similar question": practice on the same knowledge point.
