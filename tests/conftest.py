@@ -181,4 +181,3 @@ def _rate_limit_counts_start_at_zero():
         cache.delete_pattern("rl:*")
     else:
         cache.clear()
-    yield
