@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lms.spreadsheets import text_only
 from quizzes import charts
 from quizzes.models import ItemStatistics, Quiz, QuizStatistics
 
@@ -138,4 +139,5 @@ def quiz_report_xlsx(*, quiz: Quiz) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in ((_("Test"), test), (_("Items"), items), (_("Options"), options)):
             frame.replace({np.nan: None}).to_excel(writer, sheet_name=name[:31], index=False)
+        text_only(writer.book)
     return buffer.getvalue()

@@ -73,6 +73,22 @@ def test_the_csv_opens_in_excel_with_chinese_names(city, district):
     assert {row["Courses completed"] for row in rows} == {"0", "1"}
 
 
+FORMULA = '=HYPERLINK("http://203.0.113.9/x","click")'
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(city, district):
+    person(city["a1"], name=FORMULA)  # typed into a roster
+    book = openpyxl.load_workbook(
+        io.BytesIO(report_render(institution=city["a"], period=PERIOD, fmt="xlsx"))
+    )
+    cells = [row[0] for row in book["People"].iter_rows(min_row=2)]
+    named = [cell for cell in cells if cell.value == FORMULA]
+    assert len(named) == 1 and named[0].data_type == "s"  # text, not a live formula
+    content = report_render(institution=city["a"], period=PERIOD, fmt="csv")
+    names = [row["Name"] for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))]
+    assert "'" + FORMULA in names and FORMULA not in names
+
+
 def test_the_pdf_has_the_title_charts_and_units(city, district):
     document = pypdfium2.PdfDocument(
         report_render(institution=city["city"], period=PERIOD, fmt="pdf")

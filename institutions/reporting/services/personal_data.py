@@ -24,6 +24,7 @@ from courses.models import (
 )
 from institutions.models import Membership
 from lms.models import AuditEvent, Notice
+from lms.spreadsheets import text_only
 from quizzes.models import Accommodation, Attempt, Mastery, Response, ReviewCard
 
 from ..models import Assignment, ExternalQualification
@@ -281,4 +282,5 @@ def personal_data_xlsx(user) -> bytes:
             if frame.empty:
                 frame = pd.DataFrame({_("Nothing recorded"): []})
             frame.to_excel(writer, sheet_name=key[:31], index=False)
+        text_only(writer.book)
     return buffer.getvalue()

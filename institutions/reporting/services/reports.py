@@ -26,6 +26,7 @@ from institutions.models import Institution
 from lms.db_router import reports_database
 from lms.queueing import enqueue
 from lms.roles import Role
+from lms.spreadsheets import csv_safe, text_only
 
 from .. import charts
 from ..models import Report, ReportFormat, ReportKind, ReportState
@@ -148,13 +149,14 @@ def render_xlsx(stats: Statistics) -> bytes:
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column)
                 sheet.column_dimensions[column[0].column_letter].width = min(40, width * 1.6 + 2)
+        text_only(writer.book)
     return buffer.getvalue()
 
 
 def render_csv(stats: Statistics) -> bytes:
     """The people, one row each, as Excel opens it (UTF-8 with a byte-order mark)."""
     buffer = io.StringIO()
-    _people(stats).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+    csv_safe(_people(stats)).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue().encode("utf-8-sig")
 
 
