@@ -26,7 +26,10 @@ class SecondStepMiddleware:
 
     def __call__(self, request):
         step = self._step(request)
-        if step == two_factor.DONE or self._is_open(request.path, step):
+        if step == two_factor.DONE:
+            return self.get_response(request)
+        if self._is_open(request.path, step):
+            request.second_step_owed = True  # the page's menu offers nothing but signing out
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(

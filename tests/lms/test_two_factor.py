@@ -82,6 +82,9 @@ def test_with_two_factor_on_every_page_waits_for_the_code(english, trainer):
         assert response["Location"].startswith(VERIFY)
     assert english.get("/api/v1/me/").status_code == 403
 
+    code_page = english.get(VERIFY).content.decode()
+    assert "Log out" in code_page and "/learning/" not in code_page  # a menu of nothing else
+
     wrong = english.post(VERIFY, {"code": "12345a", "next": "/learning/"})
     assert "That code is not right" in wrong.content.decode()
     assert english.get("/learning/").status_code == 302
