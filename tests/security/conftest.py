@@ -40,7 +40,7 @@ def api_as(world):
     from rest_framework.test import APIClient
 
     def _as(role):
-        api = APIClient()
+        api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         if world.tokens.get(role):
             api.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
         return api

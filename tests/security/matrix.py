@@ -86,6 +86,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "password_reset_complete GET": PUBLIC,
     "set-language POST": PUBLIC,
     "notices GET": SIGNED_IN,
+    "my-data GET": SIGNED_IN,  # always the caller's own data
+    "account-delete GET": SIGNED_IN,
+    "account-delete POST": SIGNED_IN,  # without the confirmation: the form again
     # --- learning ------------------------------------------------------------------------------
     "my-learning GET": SIGNED_IN,
     "course-enroll POST": SIGNED_IN,
@@ -117,6 +120,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "institution-people GET unit=a": OF_A,
     "institution-people GET unit=b": OF_B,
     "supervisor-team GET": row(DENY, anonymous=LOGIN, supervisor=OK),
+    "person-record GET civil_servant": OF_A,
+    "person-record GET member_b": OF_B,
+    "person-record GET candidate": NOBODY,
+    "audit-log GET": row(DENY, anonymous=LOGIN, city_admin=OK),
     "requirement-list GET": ADMINS,
     "requirement-add GET": ADMINS,
     "requirement-edit GET a": OF_A,

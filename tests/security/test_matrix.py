@@ -65,6 +65,7 @@ def _ids(world, role) -> dict[str, dict]:
             "member_b": world.attempts["member_b"].pk,
         },
         "position": {None: 1},
+        "fmt": {None: "json"},
         "course_id": {None: world.course.pk},
         "lesson_id": {None: world.lesson.pk},
         "quiz_id": {None: world.quiz.pk},
