@@ -15,7 +15,8 @@ One entry per line: ``"<url name> <METHOD> [<target>]": row(...)``.
 
 Roles: anonymous, candidate, civil_servant (candidate, civil servant of unit A1), trainer,
 admin_a / admin_b (institution admins of districts A / B), supervisor, city_admin.
-A new URL without an entry fails ``test_every_url_has_an_entry``: add its line here.
+A new URL without an entry fails ``test_every_url_has_an_entry``: add its line here (and, for
+an id of a new kind, where to find one in ``_ids()`` of ``test_matrix.py``).
 """
 
 from tests.security.world import ROLES
@@ -111,6 +112,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "attempt-service-worker GET": PUBLIC,
     "grading GET": row(DENY, anonymous=LOGIN, trainer=OK, city_admin=OK),
     "grade-response GET": row(DENY, anonymous=LOGIN, trainer=OK),  # the bank's author only
+    "grade-response GET other_bank": NOBODY,  # an answer in a bank the trainer does not author
     # --- institutions --------------------------------------------------------------------------
     "institution-dashboard GET": ADMINS,
     "institution-dashboard GET unit=a": OF_A,

@@ -79,7 +79,7 @@ def _ids(world, role) -> dict[str, dict]:
         "import_id": {u: o[f"roster_{u}"].pk for u in "ab"},
         "export_id": {u: o[f"export_{u}"].pk for u in "ab"},
         "entry_id": {u: o[f"hours_{u}"].pk for u in "ab"},
-        "response_id": {None: o["marked_response"].pk},
+        "response_id": {None: o["marked_response"].pk, "other_bank": o["other_response"].pk},
         "template_id": {None: o["template"].pk},
         "user_id": {name: users[name].pk for name in ("candidate", "civil_servant", "member_b")},
         "code": {
@@ -104,10 +104,13 @@ def _url(world, role, target: str | None, name: str, routes: dict[str, str]) -> 
         param, value = target.split("=", 1)
         query = "?" + urlencode({param: ids[param][value]})
         target = None
-    kwargs = {
-        kwarg: ids[kwarg][target if target in ids[kwarg] else None]
-        for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", routes[name])
-    }
+    kwargs = {}
+    for kwarg in re.findall(r"<(?:\w+:)?(\w+)>", routes[name]):
+        choices = ids.get(kwarg, {})
+        key = target if target in choices else None
+        if key not in choices:
+            pytest.fail(f"{name}: no {kwarg!r} for target {target!r}; add it to _ids() here")
+        kwargs[kwarg] = choices[key]
     return reverse(name, kwargs=kwargs) + query
 
 

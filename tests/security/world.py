@@ -123,11 +123,18 @@ def _quizzes(trainer):
     return written_chapter, point, quiz
 
 
-def _written_answer(candidate, chapter):
-    """A submitted case analysis of ``candidate``, waiting in the trainer's marking queue."""
+def _written_answer(candidate, chapter, bank=None):
+    """A submitted case analysis of ``candidate``, waiting in a marking queue: the trainer's
+    (the author of the test bank), or that of ``bank``'s authors (none)."""
     from quizzes.models import Attempt, Question, Response
 
-    case = Question.objects.get(chapter=chapter, type="case_analysis")
+    cases = Question.objects.filter(chapter=chapter, type="case_analysis")
+    if bank is None:
+        case = cases.first()
+    else:
+        case = question(
+            chapter=chapter, bank=bank, type="case_analysis", options=0, parts=(Decimal(10),)
+        )
     quiz = Quiz.objects.create(title="案例分析", kind=QuizKind.CHAPTER_TEST)
     attempt = Attempt.objects.create(
         quiz=quiz, user=candidate, number=1, started_at=timezone.now(), max_score=Decimal(10)
@@ -158,6 +165,10 @@ def build_world() -> World:
         if user is not None
     }
     marked = _written_answer(users["candidate"], written_chapter)
+    from quizzes.models import QuestionBank
+
+    other_bank = QuestionBank.objects.create(name="别人的题库")
+    other_response = _written_answer(users["member_b"], written_chapter, bank=other_bank)
 
     course = course_tree(title="社会工作轮训", kind="rotation_training", modules=1)
     lesson = lessons_of(course)[0]
@@ -190,6 +201,7 @@ def build_world() -> World:
         "template": template,
         "signing_key": certificates["civil_servant"].signing_key,
         "marked_response": marked,
+        "other_response": other_response,
     }
     for role, unit in (("civil_servant", "a"), ("member_b", "b")):
         objects[f"qualification_{unit}"] = ExternalQualification.objects.create(
