@@ -36,6 +36,7 @@ NOBODY = row(DENY, anonymous=LOGIN)  # not even the signed-in: someone else's
 ADMINS = row(DENY, anonymous=LOGIN, admin_a=OK, admin_b=OK, city_admin=OK)
 OF_A = row(DENY, anonymous=LOGIN, admin_a=OK, city_admin=OK)
 OF_B = row(DENY, anonymous=LOGIN, admin_b=OK, city_admin=OK)
+STAFF = row(DENY, anonymous=LOGIN, trainer=OK, admin_a=OK, admin_b=OK, supervisor=OK, city_admin=OK)
 ENROLLED = row(DENY, anonymous=LOGIN, candidate=OK, civil_servant=OK)
 # The Wagtail admin sends a signed-in person without admin access back to its login page, and
 # someone without the permission a screen needs to the admin's home page (AWAY).
@@ -87,6 +88,11 @@ MATRIX: dict[str, dict[str, str]] = {
     "password_reset_complete GET": PUBLIC,
     "set-language POST": PUBLIC,
     "notices GET": SIGNED_IN,
+    # Two-factor sign-in: offered to staff roles (required for city admins outside the tests).
+    "two-factor GET": STAFF,
+    "two-factor-setup GET": STAFF,
+    "two-factor-verify GET": row(AWAY, anonymous=LOGIN),  # nothing owed: on to the site
+    "two-factor-recovery-codes GET": row(AWAY, anonymous=LOGIN),  # no authenticator yet
     "my-data GET": SIGNED_IN,  # always the caller's own data
     "account-delete GET": SIGNED_IN,
     "account-delete POST": SIGNED_IN,  # without the confirmation: the form again
