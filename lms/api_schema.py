@@ -6,14 +6,16 @@ one shape of ``lms.api_errors``, so that a client generated from the schema expe
 - 403 not allowed (any operation that authenticates: permissions, a session's CSRF check);
 - 404 no such object, or not the caller's (any operation with an id in its path), or no such
   page of a paginated list.
-Ids in paths are whole numbers from 0 (Django's ``int`` converter): anything else is no API
-address at all.
+Ids in paths are whole numbers from 0 (Django's ``int`` converter: anything else is no API
+address at all) that fit a 64-bit id column.
 Rarer answers (409, 429) are declared by the operation itself with ``extend_schema``.
 """
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+MAX_ID = 2**63 - 1
 
 
 class ErrorOut(serializers.Serializer):
@@ -56,7 +58,7 @@ class AutoSchema(SpectacularAutoSchema):
         parameters = super()._resolve_path_parameters(variables)
         for parameter in parameters:
             if parameter["schema"].get("type") == "integer":
-                parameter["schema"]["minimum"] = 0
+                parameter["schema"].update(minimum=0, maximum=MAX_ID)
         return parameters
 
     def _get_response_bodies(self, direction="response"):
