@@ -198,7 +198,7 @@ class EnrollmentOut(serializers.Serializer):
     course = serializers.IntegerField(source="enrollment.course_id")
     course_title = serializers.CharField(source="enrollment.course.title")
     enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at")
-    completed_at = serializers.DateTimeField(source="enrollment.completed_at")
+    completed_at = serializers.DateTimeField(source="enrollment.completed_at", allow_null=True)
     last_lesson = serializers.IntegerField(source="enrollment.last_lesson_id", allow_null=True)
     continue_lesson = serializers.IntegerField(
         source="continue_lesson.pk", allow_null=True, default=None

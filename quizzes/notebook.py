@@ -8,18 +8,30 @@ from courses.models import Chapter
 from quizzes.models import Attempt, AttemptState, QuizKind, ReviewCard
 
 RECENCY_DAYS = (7, 30)
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+def id_param(value) -> int | None:
+    """A query parameter that names an id, or None when it cannot be one (not plain ASCII
+    digits, like "²", or too large for any id column: both would crash a query)."""
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 def notebook_scope(params) -> dict:
     """The notebook's filters from a request's parameters; unknown values are ignored."""
     scope = {}
-    if str(params.get("chapter", "")).isdigit():
-        scope["chapter"] = int(params["chapter"])
+    chapter = id_param(params.get("chapter"))
+    if chapter:
+        scope["chapter"] = chapter
     if params.get("type") in {"single_choice", "multiple_choice", "true_false"}:
         scope["type"] = params["type"]
-    if str(params.get("days", "")).isdigit() and int(params["days"]) in RECENCY_DAYS:
-        scope["since"] = timezone.now() - datetime.timedelta(days=int(params["days"]))
-        scope["days"] = int(params["days"])
+    days = id_param(params.get("days"))
+    if days in RECENCY_DAYS:
+        scope["since"] = timezone.now() - datetime.timedelta(days=days)
+        scope["days"] = days
     return scope
 
 

@@ -16,7 +16,7 @@ from institutions.models import Institution
 from quizzes import grading, offline_views, selectors
 from quizzes.dashboard import dashboard_for
 from quizzes.models import AttemptState, MarkRole, Question, Quiz
-from quizzes.notebook import notebook_for, notebook_scope
+from quizzes.notebook import id_param, notebook_for, notebook_scope
 from quizzes.services import attempts as attempt_services
 from quizzes.services import marking
 from quizzes.services.practice import knowledge_point_practice, review_quiz
@@ -78,8 +78,7 @@ def _queue_filters(request, grader) -> dict:
     """The queue's filters from the query string: ids, state, and the grader's blind toggle."""
 
     def number(name):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return id_param(request.GET.get(name))
 
     state = request.GET.get("state", "")
     blind = request.GET.get("blind") == "1"

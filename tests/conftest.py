@@ -171,13 +171,17 @@ def _committed_tasks_run_here(request):
         yield
 
 
-@pytest.fixture(autouse=True)
-def _rate_limit_counts_start_at_zero():
-    """Rate-limit counters live in the cache, which outlives each test (Redis under
-    ``make test``): every test starts with none, as if it were the first client of the day."""
+def rate_limit_counts_reset():
     from django.core.cache import cache
 
     if hasattr(cache, "delete_pattern"):  # django-redis: only the counters, not the broker's keys
         cache.delete_pattern("rl:*")
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_counts_start_at_zero():
+    """Rate-limit counters live in the cache, which outlives each test (Redis under
+    ``make test``): every test starts with none, as if it were the first client of the day."""
+    rate_limit_counts_reset()

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from quizzes.models import Attempt, ReviewCard
+from quizzes.models import Attempt, ReviewCard, ReviewTiming
 from quizzes.models.bank import CHOICE_TYPES
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
@@ -44,11 +44,23 @@ def _review(card: ReviewCard, correct: bool, when: datetime.datetime) -> None:
         card.retired_at = None
 
 
+def _keys_shown_after_submit(quiz, when: datetime.datetime) -> bool:
+    """Whether the quiz lets its learners see the keys once they have submitted. The
+    notebook's review shows a key as soon as it is answered, so a quiz that keeps its keys
+    hidden (never, or until it closes) files no new questions in the notebook."""
+    if quiz.show_keys == ReviewTiming.NEVER:
+        return False
+    if quiz.show_keys == ReviewTiming.AFTER_CLOSE:
+        return quiz.closes_at is not None and quiz.closes_at <= when
+    return True
+
+
 @transaction.atomic
 def notebook_update_for_attempt(*, attempt_id: int) -> int:
     """File the attempt's wrong answers and review the notebook's questions it asked again."""
-    attempt = Attempt.objects.get(pk=attempt_id)
+    attempt = Attempt.objects.select_related("quiz").get(pk=attempt_id)
     when = attempt.submitted_at or timezone.now()
+    files_new = _keys_shown_after_submit(attempt.quiz, when)
     outcomes: dict[int, bool] = {}
     for question_id, question_type, points, max_points in attempt.responses.values_list(
         "version__question_id", "version__type", "points", "max_points"
@@ -65,8 +77,8 @@ def notebook_update_for_attempt(*, attempt_id: int) -> int:
     for question_id, correct in outcomes.items():
         card = cards.get(question_id)
         if card is None:
-            if correct:
-                continue  # only wrong answers enter the notebook
+            if correct or not files_new:
+                continue  # only wrong answers enter, and only where the keys may be seen
             card = ReviewCard(
                 user_id=attempt.user_id,
                 question_id=question_id,
