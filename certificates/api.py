@@ -2,7 +2,6 @@
 
 import json
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from certificates.selectors import certificates_of, mask_name
 from certificates.services.credentials import credential_verify
+from lms.ratelimits import address_key, per_address
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
 
@@ -69,8 +69,8 @@ class VerifyCredentialApi(APIView):
         if is_ratelimited(
             request._request,
             group="certificate-verify-api",
-            key="ip",
-            rate=settings.CERTIFICATE_VERIFY_RATE,
+            key=address_key,
+            rate=per_address("CERTIFICATE_VERIFY_RATE"),
             increment=True,
         ):
             raise Throttled()

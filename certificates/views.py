@@ -3,7 +3,6 @@ and the PDF (for its holder and the holder's institution admins only)."""
 
 import json
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,10 +19,11 @@ from certificates.services.transcript import transcript_pdf
 from institutions.selectors import administers, may_see_records_of
 from lms.audit import audit_record
 from lms.models import AuditAction
+from lms.ratelimits import address_key, per_address
 
 
 @never_cache
-@ratelimit(key="ip", rate=lambda group, request: settings.CERTIFICATE_VERIFY_RATE, block=False)
+@ratelimit(key=address_key, rate=per_address("CERTIFICATE_VERIFY_RATE"), block=False)
 def verify(request, code: str):
     """Public: what a certificate says and whether it stands. An unknown code is a plain 404
     page that looks the same whatever was asked."""

@@ -10,14 +10,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 
-def client_address(request) -> str | None:
-    """The client's address as Qihang's rate limits read it: ``RATELIMIT_IP_META_KEY`` (the
-    header the proxy sets, e.g. ``HTTP_X_REAL_IP``), else the connection's own address (a request
-    that did not come through the proxy has no such header)."""
-    meta = request.META
-    return meta.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR") or meta.get("REMOTE_ADDR")
-
-
 def lockout_response(request, original_response=None, credentials=None):
     """Qihang's lockout page, status 429: when to try again, and that a reset is possible.
 

@@ -8,6 +8,7 @@ its window ends. All of a request's counters go to the cache together: with Redi
 """
 
 import hashlib
+import ipaddress
 import logging
 import time
 from functools import wraps
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from django_ratelimit.core import _get_ip, _split_rate
+from django_ratelimit.core import _split_rate
 
 logger = logging.getLogger("lms.cache")
 
@@ -24,7 +25,28 @@ EXPIRY_MARGIN = 5  # seconds a counter outlives its window, so that no request f
 
 
 def client_address(request) -> str:
-    return _get_ip(request)
+    """The client's address: the header named by ``RATELIMIT_IP_META_KEY`` (which the proxy
+    sets), else the connection's own address (a request that did not come through the proxy);
+    IPv6 clients count by their /64 network. "" when there is none: then nothing is counted per
+    address, rather than the request failing."""
+    meta = request.META
+    address = meta.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR") or meta.get("REMOTE_ADDR")
+    try:
+        network = ipaddress.ip_network(f"{address}/{64 if ':' in address else 32}", strict=False)
+    except (TypeError, ValueError):
+        return ""
+    return str(network.network_address)
+
+
+def address_key(group, request) -> str:
+    """``client_address`` as a django-ratelimit key."""
+    return client_address(request)
+
+
+def per_address(setting: str):
+    """A django-ratelimit rate: the rate in ``settings.<setting>`` for a client with an address,
+    none without one (all of those would otherwise share one count)."""
+    return lambda group, request: getattr(settings, setting) if client_address(request) else None
 
 
 def _cache_key(name: str, value: str, count: int, period: int, window: int) -> str:

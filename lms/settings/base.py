@@ -309,7 +309,7 @@ AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "lms.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "lms.ratelimits.client_address"
 AXES_LOCKOUT_CALLABLE = "lms.lockout.lockout_response"
 # Failed attempts are kept (and expire after the cool-off); successful sign-ins are not logged
 # by django-axes: one row per sign-in of a whole city would be personal data without a use.

@@ -30,3 +30,13 @@ def test_the_verify_api_is_rate_limited_too(api, db):
 def test_rate_limits_let_requests_through_while_the_cache_is_down(cache_down, client, db):
     codes = [client.get("/certificates/verify/unknown-code/").status_code for _ in range(4)]
     assert codes == [404, 404, 404, 404]  # not limited (and not a server error)
+
+
+@override_settings(CERTIFICATE_VERIFY_RATE="2/m", RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP")
+def test_requests_without_the_proxys_header_or_any_address_are_still_answered(client, db):
+    url = "/certificates/verify/unknown-code/"
+    # Straight to the server (a health probe, an admin on the node): its own address counts.
+    direct = [client.get(url, REMOTE_ADDR="10.0.0.9").status_code for _ in range(3)]
+    assert direct == [404, 404, 429]
+    # No address at all (a proxy on a unix socket): served, not counted per address.
+    assert [client.get(url, REMOTE_ADDR="").status_code for _ in range(3)] == [404, 404, 404]
