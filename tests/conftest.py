@@ -134,14 +134,19 @@ def live_broker_url():
 
 @contextlib.contextmanager
 def _tasks_in_process():
+    from celery import _state
+
     from lms.celery import app
 
-    before = app.conf.task_always_eager
+    before = app.conf.task_always_eager, _state.task_join_will_block()
     app.conf.task_always_eager = True
     try:
         yield
     finally:
-        app.conf.task_always_eager = before
+        # Celery keeps "inside a task" in one process-wide flag; tasks run in several threads at
+        # once (the concurrency tests) can leave it set, and every later ``result.get()`` fails.
+        app.conf.task_always_eager = before[0]
+        _state._set_task_join_will_block(before[1])
 
 
 @pytest.fixture
