@@ -1,7 +1,21 @@
-"""Qihang's own password rule, next to Django's validators (``AUTH_PASSWORD_VALIDATORS``)."""
+"""Qihang's own password rules, next to Django's validators (``AUTH_PASSWORD_VALIDATORS``)."""
 
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+class LengthValidator(MinimumLengthValidator):
+    """Django's length rule, with its message in Qihang's catalogue: Django 5.2 reworded it and
+    its own Chinese catalogue has only the old wording, so the refusal came out in English."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 def _kinds(password: str) -> int:

@@ -81,3 +81,9 @@ def test_password_change_refuses_a_weak_password(english, candidate):
     assert PLAIN in response.content.decode()
     candidate.refresh_from_db()
     assert candidate.check_password(PASSWORD)
+
+
+def test_the_reasons_are_in_chinese_by_default(client, db):
+    page = register(client, "Zq-9w").content.decode()
+    assert "密码太短，至少需要 10 个字符。" in page
+    assert "too short" not in page
