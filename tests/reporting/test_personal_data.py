@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from certificates.services.credentials import credential_verify
@@ -18,6 +20,7 @@ from institutions.reporting.models import ExternalQualification, QualificationKi
 from institutions.reporting.statistics import Period, statistics
 from institutions.services import institution_create, membership_set
 from lms.models import AuditAction, AuditEvent
+from lms.two_factor import recovery_codes_renew
 from quizzes.models import Attempt, Quiz
 from quizzes.services import attempts as attempt_services
 from tests.certificates.conftest import complete_course, programme_for
@@ -186,6 +189,9 @@ def test_deletion_anonymises_the_account_and_keeps_statistics_and_certificates(
 
     client.force_login(learner)
     assert client.get("/accounts/delete/").status_code == 200
+    # Signed in, they had turned on two-factor sign-in.
+    TOTPDevice.objects.create(user=learner, name="Qihang", confirmed=True)
+    recovery_codes_renew(user=learner)
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post("/accounts/delete/", {"password": PASSWORD})
     assert page.status_code == 200 and "data-account-deleted" in page.content.decode()
@@ -196,6 +202,8 @@ def test_deletion_anonymises_the_account_and_keeps_statistics_and_certificates(
     assert not person.is_active and not person.has_usable_password()
     assert not person.groups.exists()
     assert not Token.objects.filter(pk=token.pk).exists()
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not StaticDevice.objects.filter(user=person).exists()
     assert not client.login(username="13812345678", password=PASSWORD)
     assert not client.login(username=learner.username, password=PASSWORD)
     # the old session is gone too

@@ -2,7 +2,8 @@
 
 What goes: name, username (``deleted-<id>``), email, phone, password (unusable), the account
 itself (inactive, so every session and API token stops working), roles, posts, hire dates and
-supervisors, accommodation reasons, notices, qualification numbers, and every uploaded evidence
+supervisors, accommodation reasons, notices, qualification numbers, two-factor keys and
+recovery codes, and every uploaded evidence
 file and certificate PDF (removed from storage once the transaction commits).
 
 What stays, holding nothing that names the person: each membership's institution and staff
@@ -24,6 +25,7 @@ from certificates.models import Certificate, HoursEntry
 from institutions.models import Membership
 from lms.audit import audit_record
 from lms.models import AuditAction, AuditEvent, Notice
+from lms.two_factor import two_factor_disable
 from quizzes.models import Accommodation
 
 from ..models import ExternalQualification
@@ -72,6 +74,7 @@ def person_anonymise(*, person, actor, request=None, reason: str = "") -> None:
     person.groups.clear()
     person.user_permissions.clear()
     Token.objects.filter(user=person).delete()
+    two_factor_disable(user=person)  # the authenticator's key and the recovery codes
     Notice.objects.filter(user=person).delete()
     Membership.objects.filter(user=person).update(post="", hire_date=None, supervisor=None)
     Membership.objects.filter(supervisor=person).update(supervisor=None)
