@@ -26,7 +26,10 @@ from tests.reporting.conftest import person
 
 pytestmark = pytest.mark.django_db
 
-PERIOD = Period.year_to_date(timezone.localdate())
+
+def period() -> Period:
+    """This year so far, taken when the test runs (a run may pass midnight)."""
+    return Period.year_to_date(timezone.localdate())
 
 
 @pytest.fixture
@@ -41,7 +44,7 @@ def district(city, admins, rotation):
 
 def test_the_workbook_has_every_sheet_with_the_numbers(city, district):
     workbook = openpyxl.load_workbook(
-        io.BytesIO(report_render(institution=city["a"], period=PERIOD, fmt="xlsx"))
+        io.BytesIO(report_render(institution=city["a"], period=period(), fmt="xlsx"))
     )
     assert workbook.sheetnames == [
         "Summary",
@@ -66,7 +69,7 @@ def test_the_workbook_has_every_sheet_with_the_numbers(city, district):
 
 
 def test_the_csv_opens_in_excel_with_chinese_names(city, district):
-    content = report_render(institution=city["a"], period=PERIOD, fmt="csv")
+    content = report_render(institution=city["a"], period=period(), fmt="csv")
     assert content.startswith("\ufeff".encode())  # Excel reads UTF-8 with the mark
     rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     assert sorted(row["Name"] for row in rows) == ["东湖管理员", "学员0", "学员1", "学员2"]
@@ -79,19 +82,19 @@ FORMULA = '=HYPERLINK("http://203.0.113.9/x","click")'
 def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(city, district):
     person(city["a1"], name=FORMULA)  # typed into a roster
     book = openpyxl.load_workbook(
-        io.BytesIO(report_render(institution=city["a"], period=PERIOD, fmt="xlsx"))
+        io.BytesIO(report_render(institution=city["a"], period=period(), fmt="xlsx"))
     )
     cells = [row[0] for row in book["People"].iter_rows(min_row=2)]
     named = [cell for cell in cells if cell.value == FORMULA]
     assert len(named) == 1 and named[0].data_type == "s"  # text, not a live formula
-    content = report_render(institution=city["a"], period=PERIOD, fmt="csv")
+    content = report_render(institution=city["a"], period=period(), fmt="csv")
     names = [row["Name"] for row in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))]
     assert "'" + FORMULA in names and FORMULA not in names
 
 
 def test_the_pdf_has_the_title_charts_and_units(city, district):
     document = pypdfium2.PdfDocument(
-        report_render(institution=city["city"], period=PERIOD, fmt="pdf")
+        report_render(institution=city["city"], period=period(), fmt="pdf")
     )
     text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "江城市: training report" in text
